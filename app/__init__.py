@@ -1,0 +1,109 @@
+"""The application factory: a readable list of small ``register_*`` steps."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, Config, config_for_environment
+
+
+def create_app(config_class: type[Config] | Config | None = None) -> Flask:
+    """Build an Openround app from a configuration class (or instance)."""
+    config = load_config(config_class)
+    config.validate()
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(config)
+    app.config["ENV_NAME"] = config.ENV_NAME
+    register_proxy_fix(app)
+    register_extensions(app)
+    register_services(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(config_class: type[Config] | Config | None) -> Config:
+    """Instantiate the configuration; with none given, OPENROUND_ENV chooses."""
+    if config_class is None:
+        config_class = config_for_environment()
+    return config_class() if isinstance(config_class, type) else config_class
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Trust X-Forwarded-* only from as many proxies as configured."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind database, migrations, login, CSRF, languages, rate limits and headers."""
+    from app import auth, i18n
+    from app.database import configure_engine
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.security_headers import init_security_headers
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    auth.init_login(app, login_manager)
+    init_security_headers(app)
+
+
+def register_services(app: Flask) -> None:
+    """Storage, mail and background jobs, each chosen by configuration."""
+    from app import jobs, mail, storage
+
+    storage.init_app(app)
+    mail.init_app(app)
+    jobs.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per area of the product."""
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.dashboard import bp as dashboard_bp
+    from app.dev import bp as dev_bp
+    from app.files import bp as files_bp
+    from app.system import bp as system_bp
+
+    app.register_blueprint(system_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(files_bp)
+    if app.config["DEV_OUTBOX_ENABLED"]:
+        app.register_blueprint(dev_bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """HTML and JSON answers for every error status."""
+    from app.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Globals the templates need to present (never to query)."""
+    from app.templating import init_templating
+
+    init_templating(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask org``, ``flask user`` and ``flask seed-demo``."""
+    from app.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,57 @@
+"""Shapes of the administration forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from app.models import Role
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.RECRUITER: _l("Recruiter"),
+    Role.MANAGER: _l("Hiring manager"),
+    Role.EMPLOYEE: _l("Employee"),
+}
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("it", "Italiano")]
+HEX_COLOR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Write the colour as #rrggbb."))
+
+
+class InviteUserForm(FlaskForm):
+    """Who to invite and with which role."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.RECRUITER.value)
+    submit = SubmitField(_l("Send invitation"))
+
+
+class ChangeRoleForm(FlaskForm):
+    """A new role for one colleague."""
+
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    submit = SubmitField(_l("Change role"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only carries the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class BrandingForm(FlaskForm):
+    """Name, colours, language and logo of the organization."""
+
+    name = StringField(_l("Organization name"), validators=[DataRequired(), Length(max=120)])
+    primary_color = StringField(_l("Primary colour"), validators=[DataRequired(), HEX_COLOR])
+    accent_color = StringField(_l("Accent colour"), validators=[DataRequired(), HEX_COLOR])
+    default_language = SelectField(_l("Default language"), choices=LANGUAGE_CHOICES)
+    logo = FileField(
+        _l("Logo (PNG, JPEG or WebP, at most 2 MB)"),
+        validators=[
+            FileAllowed(["png", "jpg", "jpeg", "webp"], _l("The logo must be a PNG, JPEG or WebP image."))
+        ],
+    )
+    submit = SubmitField(_l("Save"))

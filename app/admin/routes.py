@@ -1,0 +1,167 @@
+"""Organization settings and staff management, for administrators."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app import mail
+from app.admin import bp, services
+from app.admin.forms import ROLE_LABELS, BrandingForm, ChangeRoleForm, ConfirmForm, InviteUserForm
+from app.auth.decorators import admin_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import attach_error, require_valid
+from app.models import User
+from app.organizations import services as organizations
+from app.storage import get_storage
+
+
+def send_invitation(actor: User, user: User, token: str) -> None:
+    """Mail the invitation link (it leaves after the commit)."""
+    mail.send_mail(
+        to=user.email,
+        subject=_l(
+            "%(name)s invited you to %(organization)s on Openround",
+            name=actor.name,
+            organization=actor.organization.name,
+        ),
+        template="invitation",
+        organization=actor.organization,
+        inviter=actor,
+        user=user,
+        link=url_for("auth.accept_invitation", token=token, _external=True),
+        expires_in_days=current_app.config["INVITE_TTL"].days,
+    )
+
+
+def render_users(invite_form: InviteUserForm | None = None, status: int = 200):
+    """The colleagues page, with the invitation form (possibly carrying errors)."""
+    actor = current_user._get_current_object()
+    return render_template(
+        "admin/users.html",
+        members=services.list_members(actor),
+        pending={
+            invitation.user.id: invitation
+            for invitation in services.pending_invitations(actor.organization_id)
+        },
+        invite_form=invite_form or InviteUserForm(),
+        role_form=ChangeRoleForm(),
+        confirm_form=ConfirmForm(),
+    ), status
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """Everyone in the organization, pending invitations and the invite form."""
+    return render_users()
+
+
+@bp.post("/users/invite")
+@admin_required
+def invite():
+    """Invite a colleague by e-mail."""
+    form = InviteUserForm()
+    if not form.validate_on_submit():
+        return render_users(form, 400)
+    actor = current_user._get_current_object()
+    try:
+        user, token = services.invite_user(
+            actor,
+            email=form.email.data,
+            name=form.name.data,
+            role=services.parse_role(form.role.data),
+            ttl=current_app.config["INVITE_TTL"],
+        )
+    except DomainError as error:
+        attach_error(form, error)
+        return render_users(form, error.status_code)
+    send_invitation(actor, user, token)
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/resend")
+@admin_required
+def resend_invitation(user_id: int):
+    """Send a fresh invitation link."""
+    require_valid(ConfirmForm())
+    actor = current_user._get_current_object()
+    user, token = services.resend_invitation(actor, user_id, current_app.config["INVITE_TTL"])
+    send_invitation(actor, user, token)
+    db.session.commit()
+    flash(_("A new invitation was sent to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def change_role(user_id: int):
+    """Give a colleague another role."""
+    form = require_valid(ChangeRoleForm())
+    user = services.change_role(
+        current_user._get_current_object(), user_id, services.parse_role(form.role.data)
+    )
+    db.session.commit()
+    flash(_("%(name)s is now %(role)s.", name=user.name, role=ROLE_LABELS[user.role]), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_required
+def deactivate(user_id: int):
+    """Stop a colleague from signing in."""
+    require_valid(ConfirmForm())
+    user = services.deactivate_user(current_user._get_current_object(), user_id)
+    db.session.commit()
+    flash(_("%(name)s can no longer sign in.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_required
+def reactivate(user_id: int):
+    """Let a colleague sign in again."""
+    require_valid(ConfirmForm())
+    user = services.reactivate_user(current_user._get_current_object(), user_id)
+    db.session.commit()
+    flash(_("%(name)s can sign in again.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/organization", methods=["GET", "POST"])
+@admin_required
+def organization():
+    """Branding: name, colours, language and logo."""
+    actor = current_user._get_current_object()
+    form = BrandingForm(obj=actor.organization)
+    if form.validate_on_submit():
+        try:
+            old_logo = _save_branding(actor, form)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if old_logo:
+                get_storage().delete(old_logo)
+            flash(_("Organization settings saved."), "success")
+            return redirect(url_for("admin.organization"))
+    return render_template("admin/organization.html", form=form), 400 if form.errors else 200
+
+
+def _save_branding(actor: User, form: BrandingForm) -> str | None:
+    organizations.update_branding(
+        actor,
+        name=form.name.data,
+        primary_color=form.primary_color.data,
+        accent_color=form.accent_color.data,
+        default_language=form.default_language.data,
+    )
+    if form.logo.data:
+        return organizations.replace_logo(actor, form.logo.data.stream)
+    return None

@@ -1,0 +1,47 @@
+"""Recording actions in the audit trail (identifiers and roles only, no personal data)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.models import AuditEvent, User
+
+ACTION_LABELS = {
+    "user.invited": _l("A colleague was invited"),
+    "user.invitation_resent": _l("An invitation was sent again"),
+    "user.role_changed": _l("A colleague's role changed"),
+    "user.deactivated": _l("A colleague was deactivated"),
+    "user.reactivated": _l("A colleague was reactivated"),
+    "organization.branding_updated": _l("The branding was updated"),
+    "organization.logo_replaced": _l("The logo was replaced"),
+}
+
+
+def describe_action(action: str) -> str:
+    """A readable, translated label for an audit action."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def record_audit(
+    organization_id: int,
+    actor: User | None,
+    action: str,
+    subject_type: str = "",
+    subject_id: int | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Append one event to the organization's audit trail."""
+    event = AuditEvent(
+        organization_id=organization_id,
+        actor_user_id=actor.id if actor else None,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details,
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,174 @@
+"""Rules of authentication: credentials, server-side sessions and single-use tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from app.auth.passwords import password_problems
+from app.errors import Gone, Invalid
+from app.extensions import db
+from app.models import AuthToken, StaffSession, TokenPurpose, User, utcnow
+from app.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The staff account with this e-mail, if any."""
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same effort either way)."""
+    user = find_user_by_email(email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if not (user and valid and user.active):
+        return None
+    if password_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User, *, user_agent: str, lifetime: timedelta) -> StaffSession:
+    """Open a server-side session for a signed-in browser."""
+    raw, token_hash = new_token()
+    now = utcnow()
+    staff_session = StaffSession(
+        user=user, token_hash=token_hash, user_agent=user_agent[:255], expires_at=now + lifetime
+    )
+    staff_session.cookie_token = raw
+    user.current_session = staff_session
+    user.last_login_at = now
+    db.session.add(staff_session)
+    db.session.flush()
+    return staff_session
+
+
+def load_session_user(cookie_token: str) -> User | None:
+    """Flask-Login loader: the user of a live, unrevoked, unexpired session."""
+    staff_session = db.session.scalar(
+        db.select(StaffSession).where(StaffSession.token_hash == hash_token(cookie_token))
+    )
+    if staff_session is None or staff_session.revoked_at is not None:
+        return None
+    if staff_session.expires_at <= utcnow() or not staff_session.user.active:
+        return None
+    staff_session.cookie_token = cookie_token
+    staff_session.user.current_session = staff_session
+    return staff_session.user
+
+
+def revoke_session(staff_session: StaffSession | None) -> None:
+    """End one session on the server: its cookie stops working."""
+    if staff_session is not None and staff_session.revoked_at is None:
+        staff_session.revoked_at = utcnow()
+
+
+def revoke_all_sessions(user: User) -> int:
+    """End every open session of a user (password change, reset, deactivation)."""
+    sessions = db.session.scalars(
+        db.select(StaffSession).where(StaffSession.user_id == user.id, StaffSession.revoked_at.is_(None))
+    ).all()
+    for staff_session in sessions:
+        revoke_session(staff_session)
+    return len(sessions)
+
+
+def check_new_password(user: User, password: str, confirmation: str | None = None) -> None:
+    """Apply the password policy; raises Invalid on the ``password`` field."""
+    if confirmation is not None and password != confirmation:
+        raise Invalid(str(_l("The two passwords do not match.")), field="confirm")
+    problems = password_problems(password, [user.email, user.name, user.email.split("@")[0]])
+    if problems:
+        raise Invalid(problems[0], field="password")
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every existing session of the user."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    revoke_all_sessions(user)
+
+
+def change_password(user: User, current: str, new: str, confirmation: str) -> None:
+    """A signed-in user replaces their password; all their sessions end."""
+    if not verify_password(user.password_hash, current):
+        raise Invalid(str(_l("The current password is not correct.")), field="current_password")
+    check_new_password(user, new, confirmation)
+    set_password(user, new)
+
+
+def issue_token(user: User, purpose: TokenPurpose, ttl: timedelta) -> str:
+    """A fresh single-use token for ``purpose``; older unused ones stop working."""
+    _expire_unused_tokens(user, purpose)
+    raw, token_hash = new_token()
+    db.session.add(AuthToken(user=user, purpose=purpose, token_hash=token_hash, expires_at=utcnow() + ttl))
+    db.session.flush()
+    return raw
+
+
+def _expire_unused_tokens(user: User, purpose: TokenPurpose) -> None:
+    now = utcnow()
+    tokens = db.session.scalars(
+        db.select(AuthToken).where(
+            AuthToken.user_id == user.id, AuthToken.purpose == purpose, AuthToken.used_at.is_(None)
+        )
+    )
+    for token in tokens:
+        token.used_at = now
+
+
+def redeem_token(raw: str, purpose: TokenPurpose) -> AuthToken:
+    """The valid token behind ``raw``; Gone when unknown, used or expired."""
+    token = peek_token(raw, purpose)
+    token.used_at = utcnow()
+    return token
+
+
+def peek_token(raw: str, purpose: TokenPurpose) -> AuthToken:
+    """Look a token up without using it (to show the form it unlocks)."""
+    token = db.session.scalar(db.select(AuthToken).where(AuthToken.token_hash == hash_token(raw)))
+    if token is None or token.purpose != purpose or token.used_at is not None:
+        raise Gone(str(_l("This link is no longer valid. Ask for a new one.")))
+    if token.expires_at <= utcnow() or not token.user.active:
+        raise Gone(str(_l("This link has expired. Ask for a new one.")))
+    return token
+
+
+def request_password_reset(email: str, ttl: timedelta) -> tuple[User, str] | None:
+    """A reset token for an active account, or None; the caller answers the same either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or not user.has_password:
+        return None
+    return user, issue_token(user, TokenPurpose.PASSWORD_RESET, ttl)
+
+
+def reset_password(raw: str, password: str, confirmation: str) -> User:
+    """Use a reset link once: new password, every session ended."""
+    token = peek_token(raw, TokenPurpose.PASSWORD_RESET)
+    check_new_password(token.user, password, confirmation)
+    redeem_token(raw, TokenPurpose.PASSWORD_RESET)
+    set_password(token.user, password)
+    return token.user
+
+
+def accept_invitation(raw: str, name: str, password: str, confirmation: str) -> User:
+    """An invited person chooses their password and becomes an active account."""
+    token = peek_token(raw, TokenPurpose.INVITE)
+    user = token.user
+    if name.strip():
+        user.name = name.strip()
+    check_new_password(user, password, confirmation)
+    redeem_token(raw, TokenPurpose.INVITE)
+    set_password(user, password)
+    return user
+
+
+def token_expires_at(raw: str, purpose: TokenPurpose) -> datetime:
+    """When a still-valid token expires (for telling the user)."""
+    return peek_token(raw, purpose).expires_at

@@ -1,0 +1,7 @@
+"""Development helpers: the local mail outbox viewer."""
+
+from flask import Blueprint
+
+bp = Blueprint("dev", __name__, url_prefix="/dev")
+
+from app.dev import routes  # noqa: E402, F401

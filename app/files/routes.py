@@ -1,0 +1,72 @@
+"""Signed download and upload endpoints, used only by local storage (S3 serves its own links)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify, request, send_file
+from werkzeug.exceptions import BadRequest, Gone, NotFound, RequestEntityTooLarge
+
+from app.extensions import csrf
+from app.files import bp
+from app.storage import (
+    FileTooLarge,
+    InvalidUpload,
+    LinkExpired,
+    LinkInvalid,
+    LocalStorage,
+    ObjectNotFound,
+    content_disposition,
+    get_storage,
+)
+
+# Room for the multipart boundaries and part headers around the file itself.
+MULTIPART_OVERHEAD = 16 * 1024
+
+
+def local_storage() -> LocalStorage:
+    """The local backend, or 404 when files are served by S3 instead."""
+    storage = get_storage()
+    if not isinstance(storage, LocalStorage):
+        raise NotFound()
+    return storage
+
+
+@bp.get("/d/<token>")
+def download(token: str) -> Response:
+    """Stream a stored file named by a signed, unexpired download link."""
+    storage = local_storage()
+    try:
+        grant = storage.read_download_token(token)
+        path = storage.path_of(grant.key)
+    except LinkExpired as error:
+        raise Gone() from error
+    except (LinkInvalid, ObjectNotFound) as error:
+        raise NotFound() from error
+    response = send_file(path, mimetype=grant.content_type, conditional=True, max_age=0)
+    response.headers["Content-Disposition"] = content_disposition(grant.filename, inline=grant.inline)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/u/<token>")
+@csrf.exempt  # the signed token is the authorization, as with an S3 presigned POST
+def upload(token: str) -> tuple[Response, int]:
+    """Receive one browser upload allowed by a signed upload ticket."""
+    storage = local_storage()
+    try:
+        grant = storage.read_upload_token(token)
+    except LinkExpired as error:
+        raise Gone() from error
+    except LinkInvalid as error:
+        raise NotFound() from error
+    request.max_content_length = grant.max_size + MULTIPART_OVERHEAD
+    part = request.files.get("file")
+    if part is None:
+        raise BadRequest("Missing file")
+    try:
+        stored = storage.receive_upload(grant, part.stream, part.mimetype)
+    except FileTooLarge as error:
+        raise RequestEntityTooLarge() from error
+    except InvalidUpload as error:
+        raise BadRequest(str(error)) from error
+    return jsonify(key=stored.key, size=stored.size, content_type=stored.content_type), 201

@@ -1,0 +1,39 @@
+"""Organizations: the tenant every other row belongs to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+DEFAULT_PRIMARY_COLOR = "#1f4b99"
+DEFAULT_ACCENT_COLOR = "#e4572e"
+
+
+class Organization(db.Model):
+    """A company using Openround, with its public slug and branding."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    primary_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_PRIMARY_COLOR)
+    accent_color: Mapped[str] = mapped_column(String(7), default=DEFAULT_ACCENT_COLOR)
+    default_language: Mapped[str] = mapped_column(String(5), default="en")
+    logo_key: Mapped[str | None] = mapped_column(String(255))
+    logo_content_type: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="organization")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.slug}>"

@@ -1,0 +1,1 @@
+"""Organizations: creation, branding and the rules of their public slug."""

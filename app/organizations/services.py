@@ -1,0 +1,122 @@
+"""Creating organizations and changing their branding."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from typing import BinaryIO
+
+import filetype
+from flask_babel import lazy_gettext as _l
+
+from app.audit import record_audit
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.models import Organization, User
+from app.storage import FileTooLarge, get_storage
+from config import SUPPORTED_LANGUAGES
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+
+
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]
+
+
+def generate_slug(name: str) -> str:
+    """A readable prefix and a random suffix, so public slugs cannot be guessed."""
+    prefix = slugify(name) or "org"
+    return f"{prefix}-{secrets.token_hex(4)}"
+
+
+def validate_slug(slug: str) -> str:
+    """A slug of 3 to 63 lowercase letters, digits and inner hyphens."""
+    slug = slug.strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        raise Invalid(
+            str(
+                _l(
+                    "Use 3 to 63 lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+                )
+            ),
+            field="slug",
+        )
+    return slug
+
+
+def validate_color(value: str, field: str) -> str:
+    """A colour written as #rrggbb."""
+    if not COLOR_PATTERN.match(value.strip()):
+        raise Invalid(str(_l("Write the colour as #rrggbb, for example #1f4b99.")), field=field)
+    return value.strip().lower()
+
+
+def validate_language(value: str) -> str:
+    """One of the languages the product speaks."""
+    if value not in SUPPORTED_LANGUAGES:
+        raise Invalid(str(_l("Choose English or Italian.")), field="default_language")
+    return value
+
+
+def find_organization_by_slug(slug: str) -> Organization:
+    """The organization with this public slug; NotFound otherwise."""
+    organization = db.session.scalar(db.select(Organization).where(Organization.slug == slug.strip().lower()))
+    if organization is None:
+        raise NotFound(str(_l("No organization uses the slug “%(slug)s”.", slug=slug)))
+    return organization
+
+
+def create_organization(name: str, slug: str | None = None, default_language: str = "en") -> Organization:
+    """A new organization; the slug is generated when not given."""
+    name = name.strip()
+    if not name:
+        raise Invalid(str(_l("Give the organization a name.")), field="name")
+    slug = validate_slug(slug) if slug else generate_slug(name)
+    if db.session.scalar(db.select(Organization.id).where(Organization.slug == slug)) is not None:
+        raise Conflict(str(_l("The slug “%(slug)s” is already taken.", slug=slug)), field="slug")
+    organization = Organization(
+        name=name[:120], slug=slug, default_language=validate_language(default_language)
+    )
+    db.session.add(organization)
+    db.session.flush()
+    return organization
+
+
+def update_branding(
+    actor: User, *, name: str, primary_color: str, accent_color: str, default_language: str
+) -> Organization:
+    """Change the organization's name, colours and default language."""
+    organization = actor.organization
+    if not name.strip():
+        raise Invalid(str(_l("Give the organization a name.")), field="name")
+    organization.name = name.strip()[:120]
+    organization.primary_color = validate_color(primary_color, "primary_color")
+    organization.accent_color = validate_color(accent_color, "accent_color")
+    organization.default_language = validate_language(default_language)
+    record_audit(organization.id, actor, "organization.branding_updated", "organization", organization.id)
+    return organization
+
+
+def replace_logo(actor: User, stream: BinaryIO) -> str | None:
+    """Store a new logo (PNG, JPEG or WebP, checked by content); returns the old key to delete."""
+    head = stream.read(262)
+    stream.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in LOGO_TYPES:
+        raise Invalid(str(_l("The logo must be a PNG, JPEG or WebP image.")), field="logo")
+    try:
+        stored = get_storage().save(stream, prefix="logos", content_type=kind.mime, max_size=LOGO_MAX_BYTES)
+    except FileTooLarge:
+        raise Invalid(str(_l("The logo must be at most 2 MB.")), field="logo") from None
+    organization = actor.organization
+    old_key = organization.logo_key
+    organization.logo_key = stored.key
+    organization.logo_content_type = stored.content_type
+    record_audit(organization.id, actor, "organization.logo_replaced", "organization", organization.id)
+    return old_key

@@ -1,0 +1,53 @@
+"""Secrets: random tokens stored hashed, Argon2id password hashing, safe redirects."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from urllib.parse import urljoin, urlsplit
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
+
+# A valid hash to verify against when the account does not exist, so that both paths
+# take the same time and login does not reveal which e-mails are registered.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+def new_token() -> tuple[str, str]:
+    """A URL-safe token with 256 random bits, and the hash to store instead of it."""
+    raw = secrets.token_urlsafe(32)
+    return raw, hash_token(raw)
+
+
+def hash_token(raw: str) -> str:
+    """SHA-256 of a high-entropy token (no salt needed: the token is random)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Check a password; spends the same effort when there is no hash to check."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_needs_rehash(password_hash: str) -> bool:
+    """True when the stored hash uses older parameters than the current ones."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def is_safe_redirect(target: str | None, host_url: str) -> bool:
+    """Only relative paths on this host may be used as ``?next=``."""
+    if not target or target.startswith(("//", "\\")) or "\\" in target:
+        return False
+    joined = urlsplit(urljoin(host_url, target))
+    return joined.scheme in {"http", "https"} and joined.netloc == urlsplit(host_url).netloc

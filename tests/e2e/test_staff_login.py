@@ -1,0 +1,42 @@
+"""A recruiter signs in with real Chromium and sees the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import Role
+from tests.factories import PASSWORD, make_organization, make_user
+
+pytestmark = pytest.mark.e2e
+
+
+def test_recruiter_signs_in_and_sees_the_dashboard(app, live_server, page):
+    with app.app_context():
+        make_user(
+            make_organization(name="Aurora Robotics"),
+            Role.RECRUITER,
+            email="rita@example.com",
+            name="Rita Recruiter",
+        )
+        db.session.commit()
+
+    page.goto(f"{live_server.url}/app/")
+    assert page.url.startswith(f"{live_server.url}/login")
+    page.get_by_label("E-mail").fill("rita@example.com")
+    page.get_by_label("Password").fill("wrong-password-here")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("alert").inner_text() == "The e-mail or password is not correct."
+    assert page.get_by_label("E-mail").input_value() == "rita@example.com"
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/app/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Rita Recruiter"
+    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").is_visible()
+    assert "Aurora Robotics" in page.locator(".brand").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/login")
+    page.goto(f"{live_server.url}/app/")
+    assert page.url.startswith(f"{live_server.url}/login")
