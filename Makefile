@@ -6,8 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
-WEB_WORKERS ?= 2
-WEB_THREADS ?= 4
+# One process with threads by default: the embedded rate limiter counts in memory.
+WEB_WORKERS ?= 1
+WEB_THREADS ?= 8
 JOB_WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
 export PYTHONDONTWRITEBYTECODE := 1

@@ -6,6 +6,7 @@ and the instance reads ``os.environ`` (or a mapping passed in tests).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -38,9 +39,13 @@ class Config:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY") or DEVELOPMENT_SECRET
+        database_url = env.get("DATABASE_URL") or ""
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
-            env.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'openround.db'}"
+            database_url or f"sqlite:///{INSTANCE_DIR / 'openround.db'}"
         )
+        # A second instance on another database gets its own queue and outbox by default,
+        # so its job consumer never picks up the first instance's work.
+        suffix = f"-{hashlib.sha256(database_url.encode()).hexdigest()[:8]}" if database_url else ""
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PUBLIC_URL = (env.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/")
         self.PREFERRED_URL_SCHEME = "https" if self.PUBLIC_URL.startswith("https") else "http"
@@ -55,11 +60,11 @@ class Config:
 
         self.SMTP_URL = env.get("SMTP_URL") or ""
         self.MAIL_FROM = env.get("MAIL_FROM") or "Openround <no-reply@localhost>"
-        self.MAIL_OUTBOX_PATH = env.get("MAIL_OUTBOX_PATH") or str(INSTANCE_DIR / "outbox")
+        self.MAIL_OUTBOX_PATH = env.get("MAIL_OUTBOX_PATH") or str(INSTANCE_DIR / f"outbox{suffix}")
         self.DEV_OUTBOX_ENABLED = False
 
         self.REDIS_URL = env.get("REDIS_URL") or ""
-        self.JOBS_SQLITE_PATH = env.get("JOBS_SQLITE_PATH") or str(INSTANCE_DIR / "jobs.sqlite3")
+        self.JOBS_SQLITE_PATH = env.get("JOBS_SQLITE_PATH") or str(INSTANCE_DIR / f"jobs{suffix}.sqlite3")
         self.JOBS_IMMEDIATE = _flag(env.get("JOBS_IMMEDIATE"), False)
 
         self.RATELIMIT_ENABLED = _flag(env.get("RATELIMIT_ENABLED"), True)

@@ -29,6 +29,13 @@ def test_development_defaults_are_embedded():
     assert config.SESSION_COOKIE_SECURE is False
 
 
+def test_another_database_gets_its_own_queue_and_outbox():
+    first, second = DevelopmentConfig({}), DevelopmentConfig({"DATABASE_URL": "sqlite:////tmp/other.db"})
+    assert first.JOBS_SQLITE_PATH.endswith("instance/jobs.sqlite3")
+    assert second.JOBS_SQLITE_PATH != first.JOBS_SQLITE_PATH
+    assert second.MAIL_OUTBOX_PATH != first.MAIL_OUTBOX_PATH
+
+
 def test_environment_variables_are_read():
     config = DevelopmentConfig(
         {

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from app.extensions import db
 from app.models import Role, User
 from tests.factories import make_organization, make_user
-from tests.helpers import login, text_of
+from tests.helpers import login, submit, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +64,18 @@ def test_every_message_has_an_italian_translation(tmp_path):
     translated = {message.id for message in catalog if message.id and message.string and not message.fuzzy}
     missing = sorted(str(item) for item in wanted - translated)
     assert missing == [], "run `make extract-messages` and translate: " + "; ".join(missing[:10])
+
+
+def test_people_choose_their_own_language(app, client):
+    with app.app_context():
+        make_user(make_organization(default_language="en"), Role.MANAGER, email="m@example.com", name="Marta")
+        db.session.commit()
+    login(client, "m@example.com")
+    response = submit(client, "/account", {"name": "Marta Rossi", "language": "it"})
+    assert response.status_code == 302
+    assert "Benvenuto, Marta Rossi" in text_of(client.get("/app/", headers={"Accept-Language": "en"}))
+    bad = submit(client, "/account", {"name": "", "language": "fr"})
+    assert bad.status_code == 400
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "m@example.com"))
+        assert (user.name, user.language) == ("Marta Rossi", "it")

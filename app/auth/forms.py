@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.passwords import MAX_LENGTH
@@ -43,3 +43,18 @@ class ChangePasswordForm(NewPasswordForm):
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change password"))
+
+
+class AccountForm(FlaskForm):
+    """The signed-in person's own name and language."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    language = SelectField(
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("The organization's language")),
+            SelectChoice("en", "English"),
+            SelectChoice("it", "Italiano"),
+        ],
+    )
+    submit = SubmitField(_l("Save"))

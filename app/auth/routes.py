@@ -11,6 +11,7 @@ from app import mail
 from app.auth import bp, services
 from app.auth.forms import (
     AcceptInvitationForm,
+    AccountForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -157,3 +158,21 @@ def change_password():
             flash(_("Your password was changed. Other devices have been signed out."), "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """One's own name and language."""
+    user = current_user._get_current_object()
+    form = AccountForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(user, name=form.name.data, language=form.language.data)
+        except Invalid as error:
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your settings were saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200

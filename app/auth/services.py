@@ -11,6 +11,7 @@ from app.errors import Gone, Invalid
 from app.extensions import db
 from app.models import AuthToken, StaffSession, TokenPurpose, User, utcnow
 from app.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
+from config import SUPPORTED_LANGUAGES
 
 
 def normalize_email(email: str) -> str:
@@ -101,6 +102,17 @@ def change_password(user: User, current: str, new: str, confirmation: str) -> No
         raise Invalid(str(_l("The current password is not correct.")), field="current_password")
     check_new_password(user, new, confirmation)
     set_password(user, new)
+
+
+def update_profile(user: User, *, name: str, language: str | None) -> User:
+    """Change one's own display name and preferred language (None: the organization's)."""
+    if not name.strip():
+        raise Invalid(str(_l("Tell us your name.")), field="name")
+    if language and language not in SUPPORTED_LANGUAGES:
+        raise Invalid(str(_l("Choose English or Italian.")), field="language")
+    user.name = name.strip()[:120]
+    user.language = language or None
+    return user
 
 
 def issue_token(user: User, purpose: TokenPurpose, ttl: timedelta) -> str:
