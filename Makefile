@@ -11,6 +11,8 @@ WEB_WORKERS ?= 1
 WEB_THREADS ?= 8
 JOB_WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
+# Links in mail and printed logins point at where `make run` serves, unless told otherwise.
+export PUBLIC_URL ?= http://$(HOST):$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint format translations extract-messages migrate demo-passwords serve worker bench clean help

@@ -1,0 +1,77 @@
+"""The brand experience journey, recorded as append-only events with their source."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import UTCDateTime, utcnow
+
+
+class EventType(enum.StrEnum):
+    """What happened. Later steps of the journey add their own types."""
+
+    CAREER_SITE_VIEW = "career_site_view"
+    CARD_VIEW = "card_view"
+    VIDEO_PLAY = "video_play"
+    SHARE_CLICK = "share_click"
+    APPLY_START = "apply_start"
+
+
+class Channel(enum.StrEnum):
+    """Where a visitor came from, coarsely."""
+
+    CAREER_SITE = "career_site"
+    EMBED = "embed"
+    AMBASSADOR = "ambassador"
+    SHARE = "share"
+    CAMPAIGN = "campaign"
+    REFERRAL = "referral"
+    DIRECT = "direct"
+
+
+class JourneyEvent(db.Model):
+    """One step of a visitor or candidate, with attribution and no personal data."""
+
+    __tablename__ = "journey_events"
+    __table_args__ = (
+        Index("ix_journey_events_org_occurred", "organization_id", "occurred_at"),
+        Index("ix_journey_events_org_type_occurred", "organization_id", "type", "occurred_at"),
+        Index("ix_journey_events_job_type", "job_id", "type"),
+    )
+
+    # BIGINT on PostgreSQL (events grow fast); SQLite needs INTEGER for its rowid alias.
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id", ondelete="SET NULL"))
+    type: Mapped[str] = mapped_column(String(40))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # sha256 of (the day's random salt, IP, user agent, organization): counts unique
+    # visitors per day without storing an address; yesterday's salt is deleted.
+    visitor_hash: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(20), default=Channel.DIRECT.value)
+    source: Mapped[str] = mapped_column(String(255), default="")
+    utm_source: Mapped[str | None] = mapped_column(String(120))
+    utm_medium: Mapped[str | None] = mapped_column(String(120))
+    utm_campaign: Mapped[str | None] = mapped_column(String(120))
+    utm_term: Mapped[str | None] = mapped_column(String(120))
+    utm_content: Mapped[str | None] = mapped_column(String(120))
+    referrer_host: Mapped[str | None] = mapped_column(String(255))
+    embed_host: Mapped[str | None] = mapped_column(String(255))
+    share_channel: Mapped[str | None] = mapped_column(String(20))
+    ambassador_code: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class VisitorSalt(db.Model):
+    """The random salt of one day; deleted when the day is over."""
+
+    __tablename__ = "visitor_salts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[str] = mapped_column(String(64))
