@@ -73,17 +73,32 @@ def register_services(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.careers import bp as careers_bp
     from app.dashboard import bp as dashboard_bp
     from app.dev import bp as dev_bp
+    from app.embed import bp as embed_bp
     from app.files import bp as files_bp
+    from app.journey import bp as journey_bp
+    from app.marketing import bp as marketing_bp
+    from app.postings import bp as postings_bp
     from app.system import bp as system_bp
 
-    app.register_blueprint(system_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(dashboard_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(files_bp)
+    for blueprint in (
+        system_bp,
+        auth_bp,
+        dashboard_bp,
+        admin_bp,
+        files_bp,
+        postings_bp,
+        careers_bp,
+        api_bp,
+        embed_bp,
+        marketing_bp,
+        journey_bp,
+    ):
+        app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_ENABLED"]:
         app.register_blueprint(dev_bp)
 

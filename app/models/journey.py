@@ -21,6 +21,8 @@ class EventType(enum.StrEnum):
     VIDEO_PLAY = "video_play"
     SHARE_CLICK = "share_click"
     APPLY_START = "apply_start"
+    WIDGET_VIEW = "widget_view"
+    CARD_CLICK = "card_click"
 
 
 class Channel(enum.StrEnum):

@@ -1,0 +1,7 @@
+"""Public JSON API used by the embeddable widget (read-only, cacheable, cookie-free)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1/public")
+
+from app.api import routes  # noqa: E402, F401

@@ -1,0 +1,7 @@
+"""Journey events: recording each step of the brand experience journey with its source."""
+
+from flask import Blueprint
+
+bp = Blueprint("journey", __name__, url_prefix="/api/v1/events")
+
+from app.journey import routes  # noqa: E402, F401
