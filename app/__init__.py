@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
+    from app.applications import bp as applications_bp
     from app.auth import bp as auth_bp
     from app.careers import bp as careers_bp
     from app.dashboard import bp as dashboard_bp
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
         embed_bp,
         marketing_bp,
         journey_bp,
+        applications_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_ENABLED"]:

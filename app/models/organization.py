@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -31,6 +31,10 @@ class Organization(db.Model):
     default_language: Mapped[str] = mapped_column(String(5), default="en")
     logo_key: Mapped[str | None] = mapped_column(String(255))
     logo_content_type: Mapped[str | None] = mapped_column(String(100))
+    # The career site's welcome: Markdown text and an optional intro video.
+    career_intro_md: Mapped[str] = mapped_column(Text, default="", server_default="")
+    career_video_key: Mapped[str | None] = mapped_column(String(255))
+    career_video_content_type: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
