@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "user.reactivated": _l("A colleague was reactivated"),
     "organization.branding_updated": _l("The branding was updated"),
     "organization.logo_replaced": _l("The logo was replaced"),
+    "organization.career_video_replaced": _l("The career site video was replaced"),
 }
 
 

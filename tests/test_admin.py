@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+import shutil
 import struct
+import subprocess
 import zlib
 from datetime import timedelta
 
+import pytest
+
 from app.extensions import db
 from app.models import AuthToken, Organization, Role, User, utcnow
+from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import link_in_mail, login, logout, sent_mail, submit, text_of
 
@@ -285,3 +290,65 @@ def test_logout_then_admin_pages_need_login(app, client):
     logout(client)
     response = client.get("/admin/users")
     assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
+
+
+def test_career_site_intro_and_video(app, client, tmp_path):
+    _admin_and_org(app)
+    login(client, "admin@example.com")
+    fields = {"name": "Acme", "primary_color": "#112233", "accent_color": "#aabbcc", "default_language": "en"}
+    saved = submit(client, "/admin/organization", {**fields, "career_intro_md": "We build **robots**."})
+    assert saved.status_code == 302
+    fake = submit(
+        client,
+        "/admin/organization",
+        {**fields, "career_video": (io.BytesIO(b"<html>not a video</html>"), "intro.mp4")},
+        content_type="multipart/form-data",
+    )
+    assert fake.status_code == 400 and "WebM or MP4" in text_of(fake)
+    with app.app_context():
+        organization = db.session.scalar(db.select(Organization))
+        assert (
+            organization.career_intro_md == "We build **robots**." and organization.career_video_key is None
+        )
+    if not shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg is not installed")
+    video = tmp_path / "intro.webm"
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x64:rate=5",
+            "-t",
+            "1",
+            "-c:v",
+            "libvpx",
+            str(video),
+        ],
+        check=True,
+        timeout=60,
+    )
+    uploaded = submit(
+        client,
+        "/admin/organization",
+        {
+            **fields,
+            "career_intro_md": "We build **robots**.",
+            "career_video": (video.open("rb"), "intro.webm"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 302
+    with app.app_context():
+        key = db.session.scalar(db.select(Organization)).career_video_key
+        assert key and key.startswith("career-videos/")
+    removed = submit(
+        client, "/admin/organization", {**fields, "career_intro_md": "x", "remove_career_video": "y"}
+    )
+    assert removed.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Organization)).career_video_key is None
+        assert get_storage().stat(key) is None

@@ -3,7 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import EmailField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, Length, Regexp
 
 from app.models import Role
@@ -54,4 +62,12 @@ class BrandingForm(FlaskForm):
             FileAllowed(["png", "jpg", "jpeg", "webp"], _l("The logo must be a PNG, JPEG or WebP image."))
         ],
     )
+    career_intro_md = TextAreaField(
+        _l("Career site introduction (Markdown)"), validators=[Length(max=5000)], render_kw={"rows": 6}
+    )
+    career_video = FileField(
+        _l("Introduction video (WebM or MP4, at most 20 MB)"),
+        validators=[FileAllowed(["webm", "mp4"], _l("The video must be a WebM or MP4 file."))],
+    )
+    remove_career_video = BooleanField(_l("Remove the introduction video"))
     submit = SubmitField(_l("Save"))

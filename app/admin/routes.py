@@ -141,20 +141,21 @@ def organization():
     form = BrandingForm(obj=actor.organization)
     if form.validate_on_submit():
         try:
-            old_logo = _save_branding(actor, form)
+            replaced = _save_branding(actor, form)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
         else:
             db.session.commit()
-            if old_logo:
-                get_storage().delete(old_logo)
+            for key in replaced:
+                get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
     return render_template("admin/organization.html", form=form), 400 if form.errors else 200
 
 
-def _save_branding(actor: User, form: BrandingForm) -> str | None:
+def _save_branding(actor: User, form: BrandingForm) -> list[str]:
+    """Apply the form; returns the keys of replaced files, to delete after the commit."""
     organizations.update_branding(
         actor,
         name=form.name.data,
@@ -162,6 +163,12 @@ def _save_branding(actor: User, form: BrandingForm) -> str | None:
         accent_color=form.accent_color.data,
         default_language=form.default_language.data,
     )
+    organizations.update_career_intro(actor, form.career_intro_md.data or "")
+    replaced = []
     if form.logo.data:
-        return organizations.replace_logo(actor, form.logo.data.stream)
-    return None
+        replaced.append(organizations.replace_logo(actor, form.logo.data.stream))
+    if form.career_video.data:
+        replaced.append(organizations.replace_career_video(actor, form.career_video.data.stream))
+    elif form.remove_career_video.data:
+        replaced.append(organizations.remove_career_video(actor))
+    return [key for key in replaced if key]

@@ -21,6 +21,9 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
+VIDEO_TYPES = {"video/webm", "video/mp4"}
+CAREER_VIDEO_MAX_BYTES = 20 * 1024 * 1024
+CAREER_INTRO_MAX_CHARS = 5000
 
 
 def slugify(text: str) -> str:
@@ -103,15 +106,23 @@ def update_branding(
     return organization
 
 
-def replace_logo(actor: User, stream: BinaryIO) -> str | None:
-    """Store a new logo (PNG, JPEG or WebP, checked by content); returns the old key to delete."""
+def sniff_content_type(stream: BinaryIO, allowed: set[str]) -> str | None:
+    """The real type of an upload, from its first bytes, when it is one of ``allowed``."""
     head = stream.read(262)
     stream.seek(0)
     kind = filetype.guess(head)
-    if kind is None or kind.mime not in LOGO_TYPES:
+    return kind.mime if kind is not None and kind.mime in allowed else None
+
+
+def replace_logo(actor: User, stream: BinaryIO) -> str | None:
+    """Store a new logo (PNG, JPEG or WebP, checked by content); returns the old key to delete."""
+    content_type = sniff_content_type(stream, LOGO_TYPES)
+    if content_type is None:
         raise Invalid(str(_l("The logo must be a PNG, JPEG or WebP image.")), field="logo")
     try:
-        stored = get_storage().save(stream, prefix="logos", content_type=kind.mime, max_size=LOGO_MAX_BYTES)
+        stored = get_storage().save(
+            stream, prefix="logos", content_type=content_type, max_size=LOGO_MAX_BYTES
+        )
     except FileTooLarge:
         raise Invalid(str(_l("The logo must be at most 2 MB.")), field="logo") from None
     organization = actor.organization
@@ -119,4 +130,45 @@ def replace_logo(actor: User, stream: BinaryIO) -> str | None:
     organization.logo_key = stored.key
     organization.logo_content_type = stored.content_type
     record_audit(organization.id, actor, "organization.logo_replaced", "organization", organization.id)
+    return old_key
+
+
+def update_career_intro(actor: User, intro_md: str) -> Organization:
+    """The Markdown welcome text of the career site."""
+    if len(intro_md) > CAREER_INTRO_MAX_CHARS:
+        raise Invalid(
+            str(_l("Keep the introduction under %(count)d characters.", count=CAREER_INTRO_MAX_CHARS)),
+            field="career_intro_md",
+        )
+    actor.organization.career_intro_md = intro_md.strip()
+    return actor.organization
+
+
+def replace_career_video(actor: User, stream: BinaryIO) -> str | None:
+    """Store the career site's intro video (WebM or MP4, checked by content); returns the old key."""
+    content_type = sniff_content_type(stream, VIDEO_TYPES)
+    if content_type is None:
+        raise Invalid(str(_l("The video must be a WebM or MP4 file.")), field="career_video")
+    try:
+        stored = get_storage().save(
+            stream, prefix="career-videos", content_type=content_type, max_size=CAREER_VIDEO_MAX_BYTES
+        )
+    except FileTooLarge:
+        raise Invalid(str(_l("The video must be at most 20 MB.")), field="career_video") from None
+    organization = actor.organization
+    old_key = organization.career_video_key
+    organization.career_video_key = stored.key
+    organization.career_video_content_type = stored.content_type
+    record_audit(
+        organization.id, actor, "organization.career_video_replaced", "organization", organization.id
+    )
+    return old_key
+
+
+def remove_career_video(actor: User) -> str | None:
+    """Take the intro video off the career site; returns the key to delete after the commit."""
+    organization = actor.organization
+    old_key = organization.career_video_key
+    organization.career_video_key = None
+    organization.career_video_content_type = None
     return old_key
