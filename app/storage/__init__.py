@@ -1,0 +1,94 @@
+"""File storage: one interface, a local filesystem backend and an S3 backend.
+
+The database keeps keys, never URLs; links are made on demand and are short-lived.
+boto3 is imported only here; S3 clients are created when first needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from app.storage.base import (
+    CHUNK_SIZE,
+    DEFAULT_URL_TTL,
+    DownloadGrant,
+    FileTooLarge,
+    InvalidKey,
+    InvalidUpload,
+    LimitedReader,
+    LinkExpired,
+    LinkInvalid,
+    ObjectNotFound,
+    Storage,
+    StorageError,
+    StoredObject,
+    UploadGrant,
+    UploadTicket,
+    content_disposition,
+    inline_allowed,
+    new_key,
+    validate_key,
+)
+from app.storage.local import LocalStorage
+from app.storage.s3 import S3Storage
+from flask import Flask, current_app
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DEFAULT_URL_TTL",
+    "DownloadGrant",
+    "FileTooLarge",
+    "InvalidKey",
+    "InvalidUpload",
+    "LimitedReader",
+    "LinkExpired",
+    "LinkInvalid",
+    "LocalStorage",
+    "ObjectNotFound",
+    "S3Storage",
+    "Storage",
+    "StorageError",
+    "StoredObject",
+    "UploadGrant",
+    "UploadTicket",
+    "build_storage",
+    "content_disposition",
+    "get_storage",
+    "init_app",
+    "inline_allowed",
+    "new_key",
+    "validate_key",
+]
+
+
+def build_storage(config: Mapping[str, Any]) -> Storage:
+    """Build the backend named by STORAGE_BACKEND from the app configuration."""
+    backend = (config.get("STORAGE_BACKEND") or "local").lower()
+    ttl = int(config.get("STORAGE_URL_TTL") or DEFAULT_URL_TTL)
+    if backend == "local":
+        return LocalStorage(
+            config["STORAGE_LOCAL_PATH"],
+            secret_key=config["SECRET_KEY"],
+            url_ttl=ttl,
+            public_url=config.get("PUBLIC_URL") or "",
+        )
+    if backend == "s3":
+        return S3Storage(
+            config["S3_BUCKET"],
+            endpoint_url=config.get("S3_ENDPOINT_URL") or None,
+            public_endpoint_url=config.get("S3_PUBLIC_ENDPOINT_URL") or None,
+            region=config.get("S3_REGION") or "us-east-1",
+            url_ttl=ttl,
+        )
+    raise StorageError(f"Unknown STORAGE_BACKEND {backend!r}: use 'local' or 's3'.")
+
+
+def init_app(app: Flask) -> None:
+    """Attach the configured storage backend to the app (no network I/O here)."""
+    app.extensions["storage"] = build_storage(app.config)
+
+
+def get_storage() -> Storage:
+    """The storage backend of the current app."""
+    return current_app.extensions["storage"]

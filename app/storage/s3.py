@@ -1,0 +1,195 @@
+"""Any S3-compatible store through boto3 (the only module that imports it)."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+import boto3
+from app.storage.base import (
+    DEFAULT_URL_TTL,
+    FileTooLarge,
+    LimitedReader,
+    ObjectNotFound,
+    Storage,
+    StorageError,
+    StoredObject,
+    UploadTicket,
+    content_disposition,
+    inline_allowed,
+    new_key,
+    validate_key,
+)
+from boto3.s3.transfer import TransferConfig
+from botocore.client import BaseClient
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
+
+class S3Storage(Storage):
+    """A private S3 (or S3-compatible) bucket; links are presigned against the public endpoint."""
+
+    def __init__(
+        self,
+        bucket: str,
+        *,
+        endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
+        region: str = "us-east-1",
+        url_ttl: int = DEFAULT_URL_TTL,
+    ) -> None:
+        self.bucket = bucket
+        self.endpoint_url = endpoint_url
+        self.public_endpoint_url = public_endpoint_url or endpoint_url
+        self.region = region
+        self.url_ttl = url_ttl
+        self._lock = threading.Lock()
+        self._clients: dict[str | None, BaseClient] = {}
+
+    @property
+    def client(self) -> BaseClient:
+        """The client the app itself talks to the bucket with."""
+        return self._client_for(self.endpoint_url)
+
+    @property
+    def public_client(self) -> BaseClient:
+        """The client that signs URLs for browsers (their host is part of the signature)."""
+        return self._client_for(self.public_endpoint_url)
+
+    def save(
+        self, stream: BinaryIO, *, prefix: str, content_type: str, max_size: int | None = None
+    ) -> StoredObject:
+        """Stream with upload_fileobj; an over-limit stream aborts before anything is committed."""
+        key = new_key(prefix)
+        reader = LimitedReader(stream, max_size)
+        config = TransferConfig(max_concurrency=4)
+        try:
+            self.client.upload_fileobj(
+                reader, self.bucket, key, ExtraArgs={"ContentType": content_type}, Config=config
+            )
+        except FileTooLarge:
+            self.delete(key)
+            raise
+        except (BotoCoreError, ClientError) as error:
+            raise self._wrap(error) from error
+        return StoredObject(key=key, size=reader.size, content_type=content_type)
+
+    @contextlib.contextmanager
+    def open(self, key: str) -> Iterator[BinaryIO]:
+        """Stream the object body."""
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=validate_key(key))
+        except (BotoCoreError, ClientError) as error:
+            raise self._wrap(error, key) from error
+        body = response["Body"]
+        try:
+            yield body
+        finally:
+            body.close()
+
+    def stat(self, key: str) -> StoredObject | None:
+        """HEAD the object."""
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=validate_key(key))
+        except (BotoCoreError, ClientError) as error:
+            wrapped = self._wrap(error, key)
+            if isinstance(wrapped, ObjectNotFound):
+                return None
+            raise wrapped from error
+        content_type = head.get("ContentType") or "application/octet-stream"
+        return StoredObject(key=key, size=head["ContentLength"], content_type=content_type)
+
+    def delete(self, key: str) -> None:
+        """DELETE the object (S3 answers success for a missing key)."""
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=validate_key(key))
+        except (BotoCoreError, ClientError) as error:
+            wrapped = self._wrap(error, key)
+            if not isinstance(wrapped, ObjectNotFound):
+                raise wrapped from error
+
+    def download_url(
+        self,
+        key: str,
+        *,
+        filename: str,
+        content_type: str,
+        inline: bool = False,
+        expires_in: int | None = None,
+    ) -> str:
+        """A presigned GET that also fixes the response's type, disposition and caching."""
+        params = {
+            "Bucket": self.bucket,
+            "Key": validate_key(key),
+            "ResponseContentDisposition": content_disposition(
+                filename, inline=inline and inline_allowed(content_type)
+            ),
+            "ResponseContentType": content_type,
+            "ResponseCacheControl": "private, no-store",
+        }
+        ttl = self.url_ttl if expires_in is None else expires_in
+        return self.public_client.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl)
+
+    def upload_ticket(
+        self, *, prefix: str, content_type: str, max_size: int, expires_in: int | None = None
+    ) -> UploadTicket:
+        """A presigned POST whose policy fixes the key, the content type and the size range."""
+        ttl = self.url_ttl if expires_in is None else expires_in
+        key = new_key(prefix)
+        post = self.public_client.generate_presigned_post(
+            self.bucket,
+            key,
+            Fields={"Content-Type": content_type},
+            Conditions=[["content-length-range", 1, max_size], {"Content-Type": content_type}],
+            ExpiresIn=ttl,
+        )
+        return UploadTicket(
+            url=post["url"], fields=post["fields"], key=key, max_size=max_size, expires_in=ttl
+        )
+
+    def check(self) -> None:
+        """HEAD the bucket: proves the endpoint, the credentials and the bucket."""
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageError(f"S3 bucket {self.bucket!r} is not usable: {error}") from error
+
+    def _client_for(self, endpoint_url: str | None) -> BaseClient:
+        # Created on first use: building a client resolves credentials, which may mean network I/O.
+        with self._lock:
+            if endpoint_url not in self._clients:
+                self._clients[endpoint_url] = self._make_client(endpoint_url)
+            return self._clients[endpoint_url]
+
+    def _make_client(self, endpoint_url: str | None) -> BaseClient:
+        # A short connect timeout keeps check() and requests from hanging on an unreachable endpoint.
+        options: dict[str, Any] = {
+            "signature_version": "s3v4",
+            "connect_timeout": 5,
+            "read_timeout": 60,
+            "retries": {"mode": "standard", "max_attempts": 3},
+        }
+        if endpoint_url:
+            # S3-compatible servers rarely do virtual-host buckets or the newer default checksums.
+            options["s3"] = {"addressing_style": "path"}
+            options["request_checksum_calculation"] = "when_required"
+            options["response_checksum_validation"] = "when_required"
+        else:
+            # On AWS, sign for https://<bucket>.s3.<region>.amazonaws.com (the origin the CSP allows),
+            # not the legacy global host, which redirects for buckets outside us-east-1.
+            options["s3"] = {"addressing_style": "virtual", "us_east_1_regional_endpoint": "regional"}
+        session = boto3.session.Session()
+        return session.client(
+            "s3", endpoint_url=endpoint_url, region_name=self.region, config=BotoConfig(**options)
+        )
+
+    @staticmethod
+    def _wrap(error: BotoCoreError | ClientError, key: str | None = None) -> StorageError:
+        if isinstance(error, ClientError):
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code in {"404", "NoSuchKey", "NotFound"}:
+                return ObjectNotFound(key or "")
+            return StorageError(f"S3 refused the request: {code or error}")
+        return StorageError(f"S3 is unreachable: {error}")
