@@ -23,6 +23,12 @@ class EventType(enum.StrEnum):
     APPLY_START = "apply_start"
     WIDGET_VIEW = "widget_view"
     CARD_CLICK = "card_click"
+    APPLY_SUBMITTED = "apply_submitted"
+    CONFIRMATION_SENT = "confirmation_sent"
+    PORTAL_VISITED = "portal_visited"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    DATA_EXPORTED = "data_exported"
+    DATA_DELETED = "data_deleted"
 
 
 class Channel(enum.StrEnum):
