@@ -7,30 +7,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.organization import Organization
 
 if TYPE_CHECKING:
     from app.models.user import User
-
-
-def _values(enum_class: type[enum.Enum]) -> list[str]:
-    return [member.value for member in enum_class]
-
-
-def _enum(enum_class: type[enum.Enum], name: str, length: int = 20) -> Enum:
-    return Enum(
-        enum_class,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=_values,
-    )
 
 
 class JobStatus(enum.StrEnum):
@@ -84,10 +69,10 @@ class Job(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     team: Mapped[str] = mapped_column(String(120), default="")
     employment_type: Mapped[EmploymentType] = mapped_column(
-        _enum(EmploymentType, "job_employment_type"), default=EmploymentType.FULL_TIME
+        enum_column(EmploymentType, "job_employment_type"), default=EmploymentType.FULL_TIME
     )
     work_model: Mapped[WorkModel] = mapped_column(
-        _enum(WorkModel, "job_work_model"), default=WorkModel.ON_SITE
+        enum_column(WorkModel, "job_work_model"), default=WorkModel.ON_SITE
     )
     # For remote work: the ISO 3166-1 alpha-2 countries and/or IANA time zones candidates may live in.
     remote_countries: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -95,7 +80,7 @@ class Job(db.Model):
     salary_min: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     salary_max: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     salary_currency: Mapped[str | None] = mapped_column(String(3))
-    salary_period: Mapped[SalaryPeriod | None] = mapped_column(_enum(SalaryPeriod, "job_salary_period"))
+    salary_period: Mapped[SalaryPeriod | None] = mapped_column(enum_column(SalaryPeriod, "job_salary_period"))
     description_md: Mapped[str] = mapped_column(Text, default="")
     responsibilities_md: Mapped[str] = mapped_column(Text, default="")
     requirements_md: Mapped[str] = mapped_column(Text, default="")
@@ -103,7 +88,7 @@ class Job(db.Model):
     language: Mapped[str] = mapped_column(String(5), default="en")
     hiring_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     valid_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"), default=JobStatus.DRAFT)
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus, "job_status"), default=JobStatus.DRAFT)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

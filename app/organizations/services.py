@@ -7,21 +7,18 @@ import secrets
 import unicodedata
 from typing import BinaryIO
 
-import filetype
 from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Organization, User
-from app.storage import FileTooLarge, get_storage
+from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
 from config import SUPPORTED_LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
 LOGO_MAX_BYTES = 2 * 1024 * 1024
-VIDEO_TYPES = {"video/webm", "video/mp4"}
 CAREER_VIDEO_MAX_BYTES = 20 * 1024 * 1024
 CAREER_INTRO_MAX_CHARS = 5000
 
@@ -106,25 +103,17 @@ def update_branding(
     return organization
 
 
-def sniff_content_type(stream: BinaryIO, allowed: set[str]) -> str | None:
-    """The real type of an upload, from its first bytes, when it is one of ``allowed``."""
-    head = stream.read(262)
-    stream.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind is not None and kind.mime in allowed else None
-
-
 def replace_logo(actor: User, stream: BinaryIO) -> str | None:
     """Store a new logo (PNG, JPEG or WebP, checked by content); returns the old key to delete."""
-    content_type = sniff_content_type(stream, LOGO_TYPES)
-    if content_type is None:
-        raise Invalid(str(_l("The logo must be a PNG, JPEG or WebP image.")), field="logo")
-    try:
-        stored = get_storage().save(
-            stream, prefix="logos", content_type=content_type, max_size=LOGO_MAX_BYTES
-        )
-    except FileTooLarge:
-        raise Invalid(str(_l("The logo must be at most 2 MB.")), field="logo") from None
+    stored = store_checked_upload(
+        stream,
+        allowed=IMAGE_TYPES,
+        prefix="logos",
+        max_size=LOGO_MAX_BYTES,
+        field="logo",
+        wrong_type=str(_l("The logo must be a PNG, JPEG or WebP image.")),
+        too_large=str(_l("The logo must be at most 2 MB.")),
+    )
     organization = actor.organization
     old_key = organization.logo_key
     organization.logo_key = stored.key
@@ -146,15 +135,15 @@ def update_career_intro(actor: User, intro_md: str) -> Organization:
 
 def replace_career_video(actor: User, stream: BinaryIO) -> str | None:
     """Store the career site's intro video (WebM or MP4, checked by content); returns the old key."""
-    content_type = sniff_content_type(stream, VIDEO_TYPES)
-    if content_type is None:
-        raise Invalid(str(_l("The video must be a WebM or MP4 file.")), field="career_video")
-    try:
-        stored = get_storage().save(
-            stream, prefix="career-videos", content_type=content_type, max_size=CAREER_VIDEO_MAX_BYTES
-        )
-    except FileTooLarge:
-        raise Invalid(str(_l("The video must be at most 20 MB.")), field="career_video") from None
+    stored = store_checked_upload(
+        stream,
+        allowed=VIDEO_TYPES,
+        prefix="career-videos",
+        max_size=CAREER_VIDEO_MAX_BYTES,
+        field="career_video",
+        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+        too_large=str(_l("The video must be at most 20 MB.")),
+    )
     organization = actor.organization
     old_key = organization.career_video_key
     organization.career_video_key = stored.key
