@@ -5,7 +5,8 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -48,3 +49,19 @@ def enum_column(enum_class: type[enum.Enum], name: str, length: int = 20) -> Enu
         length=length,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+class AttributionColumns:
+    """Where a visitor came from: the columns journey events and applications both carry."""
+
+    channel: Mapped[str] = mapped_column(String(20), default="direct")
+    source: Mapped[str] = mapped_column(String(255), default="")
+    utm_source: Mapped[str | None] = mapped_column(String(120))
+    utm_medium: Mapped[str | None] = mapped_column(String(120))
+    utm_campaign: Mapped[str | None] = mapped_column(String(120))
+    utm_term: Mapped[str | None] = mapped_column(String(120))
+    utm_content: Mapped[str | None] = mapped_column(String(120))
+    referrer_host: Mapped[str | None] = mapped_column(String(255))
+    embed_host: Mapped[str | None] = mapped_column(String(255))
+    share_channel: Mapped[str | None] = mapped_column(String(20))
+    ambassador_code: Mapped[str | None] = mapped_column(String(64))

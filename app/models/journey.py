@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.base import UTCDateTime, utcnow
+from app.models.base import AttributionColumns, UTCDateTime, utcnow
 
 
 class EventType(enum.StrEnum):
@@ -43,7 +43,7 @@ class Channel(enum.StrEnum):
     DIRECT = "direct"
 
 
-class JourneyEvent(db.Model):
+class JourneyEvent(AttributionColumns, db.Model):
     """One step of a visitor or candidate, with attribution and no personal data."""
 
     __tablename__ = "journey_events"
@@ -62,17 +62,6 @@ class JourneyEvent(db.Model):
     # sha256 of (the day's random salt, IP, user agent, organization): counts unique
     # visitors per day without storing an address; yesterday's salt is deleted.
     visitor_hash: Mapped[str | None] = mapped_column(String(64))
-    channel: Mapped[str] = mapped_column(String(20), default=Channel.DIRECT.value)
-    source: Mapped[str] = mapped_column(String(255), default="")
-    utm_source: Mapped[str | None] = mapped_column(String(120))
-    utm_medium: Mapped[str | None] = mapped_column(String(120))
-    utm_campaign: Mapped[str | None] = mapped_column(String(120))
-    utm_term: Mapped[str | None] = mapped_column(String(120))
-    utm_content: Mapped[str | None] = mapped_column(String(120))
-    referrer_host: Mapped[str | None] = mapped_column(String(255))
-    embed_host: Mapped[str | None] = mapped_column(String(255))
-    share_channel: Mapped[str | None] = mapped_column(String(20))
-    ambassador_code: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import Flask, current_app
+
 from app.storage.base import (
     CHUNK_SIZE,
     DEFAULT_URL_TTL,
@@ -32,7 +34,6 @@ from app.storage.base import (
 )
 from app.storage.local import LocalStorage
 from app.storage.s3 import S3Storage
-from flask import Flask, current_app
 
 __all__ = [
     "CHUNK_SIZE",

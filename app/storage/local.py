@@ -11,6 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from flask import has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
 from app.storage.base import (
     CHUNK_SIZE,
     DEFAULT_URL_TTL,
@@ -33,8 +36,6 @@ from app.storage.base import (
     new_key,
     validate_key,
 )
-from flask import has_request_context, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 
 class LocalStorage(Storage):

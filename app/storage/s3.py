@@ -8,6 +8,11 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.client import BaseClient
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import BotoCoreError, ClientError
+
 from app.storage.base import (
     DEFAULT_URL_TTL,
     FileTooLarge,
@@ -22,10 +27,6 @@ from app.storage.base import (
     new_key,
     validate_key,
 )
-from boto3.s3.transfer import TransferConfig
-from botocore.client import BaseClient
-from botocore.config import Config as BotoConfig
-from botocore.exceptions import BotoCoreError, ClientError
 
 
 class S3Storage(Storage):

@@ -1,0 +1,11 @@
+"""The baseline: the smallest Flask app, served with the same gunicorn settings as Openround."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def hello() -> str:
+    """The cheapest possible answer."""
+    return "hello"

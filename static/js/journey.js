@@ -1,0 +1,154 @@
+/* Openround journey events: what a visitor saw and did, and where they first came from.
+ *
+ * Reads the page's <script type="application/json" id="openround-journey">{"org", "job", "view"}.
+ * No cookies. The attribution of the page a visitor landed on (utm_*, ?ref=, ?s=, ?embed=, the
+ * referrer's origin) is kept in sessionStorage under "openround.firstTouch": it stays in this tab,
+ * is never sent to the server by the browser on its own, and holds no personal data. Every event
+ * carries that first touch, so an apply_start two pages later still credits the original source.
+ * Events fired within about a second are sent together with navigator.sendBeacon (text/plain, so
+ * no preflight), or fetch with keepalive and no credentials where beacons are unavailable.
+ */
+(function () {
+  "use strict";
+
+  var ENDPOINT = "/api/v1/events";
+  var STORAGE_KEY = "openround.firstTouch";
+  var UTM = ["source", "medium", "campaign", "term", "content"];
+  var MAX_BATCH = 20;
+
+  var configElement = document.getElementById("openround-journey");
+  if (!configElement) return;
+  var config;
+  try {
+    config = JSON.parse(configElement.textContent || "{}");
+  } catch (error) {
+    return;
+  }
+  if (!config || !config.org) return;
+
+  function currentTouch() {
+    var params = new URLSearchParams(window.location.search);
+    var utm = {};
+    var hasUtm = false;
+    UTM.forEach(function (name) {
+      var value = params.get("utm_" + name);
+      if (value) {
+        utm[name] = value.slice(0, 120);
+        hasUtm = true;
+      }
+    });
+    var referrer = null;
+    try {
+      // Only the origin: a referrer's path or query may hold personal data.
+      if (document.referrer) referrer = new URL(document.referrer).origin + "/";
+    } catch (error) {
+      referrer = null;
+    }
+    return {
+      utm: hasUtm ? utm : null,
+      ref: params.get("ref"),
+      share_channel: params.get("s"),
+      embed_host: params.get("embed"),
+      referrer: referrer,
+    };
+  }
+
+  function firstTouch() {
+    var touch = currentTouch();
+    try {
+      var stored = window.sessionStorage.getItem(STORAGE_KEY);
+      if (stored) return JSON.parse(stored);
+      window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(touch));
+    } catch (error) {
+      // Storage disabled (private mode, policies): this page's own attribution is the best we have.
+    }
+    return touch;
+  }
+
+  var touch = firstTouch();
+  var page = window.location.origin + window.location.pathname;
+  var queue = [];
+  var timer = null;
+
+  function send(events) {
+    var body = JSON.stringify({ events: events });
+    var sent = false;
+    try {
+      if (navigator.sendBeacon) {
+        sent = navigator.sendBeacon(ENDPOINT, new Blob([body], { type: "text/plain" }));
+      }
+    } catch (error) {
+      sent = false;
+    }
+    if (!sent && window.fetch) {
+      window
+        .fetch(ENDPOINT, {
+          method: "POST",
+          body: body,
+          keepalive: true,
+          credentials: "omit",
+          headers: { "Content-Type": "text/plain" },
+        })
+        .catch(function () {});
+    }
+  }
+
+  function flush() {
+    if (timer) {
+      window.clearTimeout(timer);
+      timer = null;
+    }
+    while (queue.length) send(queue.splice(0, MAX_BATCH));
+  }
+
+  function track(type, extra) {
+    var event = {
+      type: type,
+      org: config.org,
+      job: config.job || null,
+      page_url: page,
+      referrer: touch.referrer || null,
+      embed_host: touch.embed_host || null,
+      share_channel: touch.share_channel || null,
+      ref: touch.ref || null,
+      utm: touch.utm || null,
+    };
+    if (extra) {
+      for (var key in extra) event[key] = extra[key];
+    }
+    queue.push(event);
+    if (queue.length >= MAX_BATCH) flush();
+    else if (!timer) timer = window.setTimeout(flush, 1000);
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target.closest("[data-journey]") : null;
+    if (!target) return;
+    var kind = target.getAttribute("data-journey");
+    if (kind === "share_click") {
+      track("share_click", { share_target: target.getAttribute("data-journey-channel") || null });
+    } else if (kind === "apply_start") {
+      track("apply_start");
+    }
+  });
+
+  var played = [];
+  document.addEventListener(
+    "play",
+    function (event) {
+      var video = event.target;
+      if (!(video instanceof HTMLVideoElement) || video.getAttribute("data-journey") !== "video_play") return;
+      if (played.indexOf(video) !== -1) return;
+      played.push(video);
+      track("video_play");
+    },
+    true // "play" does not bubble
+  );
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flush();
+  });
+  window.addEventListener("pagehide", flush);
+
+  if (config.view === "card_view" || config.view === "career_site_view") track(config.view);
+})();
