@@ -18,6 +18,21 @@ ACTION_LABELS = {
     "organization.branding_updated": _l("The branding was updated"),
     "organization.logo_replaced": _l("The logo was replaced"),
     "organization.career_video_replaced": _l("The career site video was replaced"),
+    "job.created": _l("A job was created"),
+    "job.updated": _l("A job was edited"),
+    "job.duplicated": _l("A job was duplicated"),
+    "job.published": _l("A job was published"),
+    "job.closed": _l("A job was closed"),
+    "job.photo_added": _l("A team photo was added"),
+    "job.photo_removed": _l("A team photo was removed"),
+    "job.photos_reordered": _l("Team photos were reordered"),
+    "job.pitch_video_replaced": _l("A pitch video was added or replaced"),
+    "job.pitch_captions_replaced": _l("Pitch video captions were added"),
+    "job.pitch_video_removed": _l("A pitch video was removed"),
+    "testimonial.created": _l("A testimonial was added"),
+    "testimonial.approved": _l("A colleague approved their testimonial"),
+    "testimonial.withdrawn": _l("A colleague withdrew their testimonial"),
+    "testimonial.deleted": _l("A testimonial was deleted"),
 }
 
 

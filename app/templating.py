@@ -25,6 +25,10 @@ class NavItem:
 # Later areas add their entries here; the order is the order on screen.
 NAVIGATION: list[tuple[str, object, frozenset[Role]]] = [
     ("dashboard.index", _l("Dashboard"), frozenset(Role)),
+    ("postings.index", _l("Jobs"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
+    ("postings.testimonials", _l("Testimonials"), frozenset({Role.ADMIN, Role.RECRUITER})),
+    ("marketing.embed", _l("Embed jobs"), frozenset({Role.ADMIN, Role.RECRUITER})),
+    ("postings.my_testimonials", _l("My testimonials"), frozenset({Role.EMPLOYEE})),
     ("admin.users", _l("Colleagues"), frozenset({Role.ADMIN})),
     ("admin.organization", _l("Organization"), frozenset({Role.ADMIN})),
 ]

@@ -145,3 +145,19 @@ def test_s3_mode_links_go_to_the_bucket_and_the_app_serves_nothing(
     )
     assert client.get(local_style).status_code == 404
     assert client.post("/files/u/anything", data={"file": (io.BytesIO(b"x"), "a.txt")}).status_code == 404
+
+
+def test_downloads_may_be_framed_by_our_own_pages_only(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        stored = get_storage().save(
+            io.BytesIO(b"%PDF-1.4\n%%EOF\n"), prefix="cvs", content_type="application/pdf"
+        )
+    with app.test_request_context():
+        url = get_storage().download_url(
+            stored.key, filename="cv.pdf", content_type="application/pdf", inline=True
+        )
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in csp and "default-src 'none'" in csp

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request, send_file
 from werkzeug.exceptions import BadRequest, Gone, NotFound, RequestEntityTooLarge
 
-from app.extensions import csrf
+from app.extensions import csrf, talisman
 from app.files import bp
 from app.storage import (
     FileTooLarge,
@@ -20,6 +20,9 @@ from app.storage import (
 
 # Room for the multipart boundaries and part headers around the file itself.
 MULTIPART_OVERHEAD = 16 * 1024
+# A stored file may be previewed inside our own pages (a CV in an iframe), never framed elsewhere,
+# and a file can load nothing of its own.
+FILE_POLICY = {"default-src": "'none'", "object-src": "'self'", "frame-ancestors": "'self'"}
 
 
 def local_storage() -> LocalStorage:
@@ -31,6 +34,7 @@ def local_storage() -> LocalStorage:
 
 
 @bp.get("/d/<token>")
+@talisman(frame_options="SAMEORIGIN", content_security_policy=FILE_POLICY)
 def download(token: str) -> Response:
     """Stream a stored file named by a signed, unexpired download link."""
     storage = local_storage()

@@ -2,6 +2,14 @@
 
 from app.models.audit import AuditEvent
 from app.models.base import UTCDateTime, utcnow
+from app.models.candidate import (
+    Application,
+    ApplicationAnswer,
+    ApplicationStage,
+    Candidate,
+    JobQuestion,
+    QuestionKind,
+)
 from app.models.job import (
     EmploymentType,
     Job,
@@ -18,8 +26,12 @@ from app.models.organization import Organization
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
+    "Application",
+    "ApplicationAnswer",
+    "ApplicationStage",
     "AuditEvent",
     "AuthToken",
+    "Candidate",
     "Channel",
     "EmploymentType",
     "EventType",
@@ -27,9 +39,11 @@ __all__ = [
     "JobFaq",
     "JobLocation",
     "JobPhoto",
+    "JobQuestion",
     "JobStatus",
     "JourneyEvent",
     "Organization",
+    "QuestionKind",
     "Role",
     "SalaryPeriod",
     "StaffSession",

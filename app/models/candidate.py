@@ -1,0 +1,150 @@
+"""Candidates, their applications to jobs, and the custom questions a job asks."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import AttributionColumns, UTCDateTime, enum_column, utcnow
+from app.models.job import Job
+from app.models.organization import Organization
+
+
+class QuestionKind(enum.StrEnum):
+    """How a custom question is answered."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    YES_NO = "yes_no"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    NUMBER = "number"
+
+
+class ApplicationStage(enum.StrEnum):
+    """Where an application stands. The review steps add their own stages."""
+
+    NEW = "new"
+    NOT_A_FIT = "not_a_fit"
+    WITHDRAWN = "withdrawn"
+
+
+class JobQuestion(db.Model):
+    """A question recruiters add to a job's apply form."""
+
+    __tablename__ = "job_questions"
+    __table_args__ = (Index("ix_job_questions_job_position", "job_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(300))
+    help_text: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[QuestionKind] = mapped_column(
+        enum_column(QuestionKind, "job_question_kind"), default=QuestionKind.SHORT_TEXT
+    )
+    required: Mapped[bool] = mapped_column(default=False)
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Answers that route the application to "not a fit" for a person to confirm; never a rejection.
+    knockout_answers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    job: Mapped[Job] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<JobQuestion {self.id} {self.kind}>"
+
+
+class Candidate(db.Model):
+    """A person who applied to an organization, one row per e-mail address."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("organization_id", "email", name="uq_candidates_organization_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(120))
+    # Always stored lowercase, so the unique constraint matches addresses however they were typed.
+    email: Mapped[str] = mapped_column(String(254))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    location: Mapped[str] = mapped_column(String(120), default="")
+    linkedin_url: Mapped[str | None] = mapped_column(String(500))
+    portfolio_url: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str | None] = mapped_column(String(5))
+    talent_pool_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    applications: Mapped[list[Application]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Candidate {self.id}>"
+
+
+class Application(AttributionColumns, db.Model):
+    """One person's application to one job, with its CV and where the person came from."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        # Makes a second application to the same job impossible, even from simultaneous requests.
+        UniqueConstraint("candidate_id", "job_id", name="uq_applications_candidate_job"),
+        Index("ix_applications_job_submitted", "job_id", "submitted_at"),
+        Index("ix_applications_org_stage", "organization_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
+    public_id: Mapped[str] = mapped_column(String(43), unique=True)
+    stage: Mapped[ApplicationStage] = mapped_column(
+        enum_column(ApplicationStage, "application_stage"), default=ApplicationStage.NEW
+    )
+    cover_note: Mapped[str] = mapped_column(Text, default="")
+    cv_key: Mapped[str | None] = mapped_column(String(255))
+    cv_filename: Mapped[str | None] = mapped_column(String(255))
+    cv_content_type: Mapped[str | None] = mapped_column(String(100))
+    cv_size: Mapped[int | None] = mapped_column()
+    cv_text: Mapped[str] = mapped_column(Text, default="")
+    knockout: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="applications")
+    job: Mapped[Job] = relationship()
+    answers: Mapped[list[ApplicationAnswer]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ApplicationAnswer.position",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Application {self.public_id} {self.stage}>"
+
+
+class ApplicationAnswer(db.Model):
+    """The answer to one custom question, with the question's wording at the time."""
+
+    __tablename__ = "application_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("job_questions.id", ondelete="SET NULL"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    question_label: Mapped[str] = mapped_column(String(300))
+    value: Mapped[Any] = mapped_column(JSON)
+
+    application: Mapped[Application] = relationship(back_populates="answers")
