@@ -6,6 +6,7 @@ from app.models.candidate import (
     Application,
     ApplicationAnswer,
     ApplicationStage,
+    ApplicationStageChange,
     Candidate,
     JobQuestion,
     QuestionKind,
@@ -23,16 +24,21 @@ from app.models.job import (
 )
 from app.models.journey import Channel, EventType, JourneyEvent, VisitorSalt
 from app.models.organization import Organization
+from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
     "Application",
     "ApplicationAnswer",
     "ApplicationStage",
+    "ApplicationStageChange",
     "AuditEvent",
     "AuthToken",
     "Candidate",
+    "CandidateAccessToken",
+    "CandidateSession",
     "Channel",
+    "DataExport",
     "EmploymentType",
     "EventType",
     "Job",

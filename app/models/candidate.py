@@ -79,6 +79,8 @@ class Candidate(db.Model):
     language: Mapped[str | None] = mapped_column(String(5))
     talent_pool_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the "your data will be deleted in 7 days" notice went out (retention).
+    retention_notice_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -118,6 +120,8 @@ class Application(AttributionColumns, db.Model):
     cv_text: Mapped[str] = mapped_column(Text, default="")
     knockout: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the process ended for this application (withdrawn, rejected, hired); retention counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
@@ -127,6 +131,12 @@ class Application(AttributionColumns, db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="ApplicationAnswer.position",
+    )
+    stage_changes: Mapped[list[ApplicationStageChange]] = relationship(
+        back_populates="application",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ApplicationStageChange.changed_at",
     )
 
     def __repr__(self) -> str:
@@ -148,3 +158,21 @@ class ApplicationAnswer(db.Model):
     value: Mapped[Any] = mapped_column(JSON)
 
     application: Mapped[Application] = relationship(back_populates="answers")
+
+
+class ApplicationStageChange(db.Model):
+    """One move of an application from a stage to another: the candidate's status timeline."""
+
+    __tablename__ = "application_stage_changes"
+    __table_args__ = (Index("ix_application_stage_changes_application", "application_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(String(40))
+    to_stage: Mapped[str] = mapped_column(String(40))
+    # Staff who moved it; None when the candidate (withdrawal) or the system did.
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="stage_changes")

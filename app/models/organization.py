@@ -35,6 +35,11 @@ class Organization(db.Model):
     career_intro_md: Mapped[str] = mapped_column(Text, default="", server_default="")
     career_video_key: Mapped[str | None] = mapped_column(String(255))
     career_video_content_type: Mapped[str | None] = mapped_column(String(100))
+    # Candidates' data is deleted (or anonymized) this many days after their last application
+    # closed; those in the talent pool are kept for their own, usually longer, period.
+    retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
+    talent_pool_retention_days: Mapped[int] = mapped_column(default=365, server_default="365")
+    retention_action: Mapped[str] = mapped_column(String(10), default="delete", server_default="delete")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")
