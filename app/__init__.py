@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.files import bp as files_bp
     from app.journey import bp as journey_bp
     from app.marketing import bp as marketing_bp
+    from app.portal import bp as portal_bp
     from app.postings import bp as postings_bp
     from app.system import bp as system_bp
 
@@ -99,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
         marketing_bp,
         journey_bp,
         applications_bp,
+        portal_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_ENABLED"]:

@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "testimonial.approved": _l("A colleague approved their testimonial"),
     "testimonial.withdrawn": _l("A colleague withdrew their testimonial"),
     "testimonial.deleted": _l("A testimonial was deleted"),
+    "organization.retention_updated": _l("The candidate data retention settings changed"),
+    "candidate.anonymized": _l("A candidate's personal data was anonymized"),
+    "candidate.deleted": _l("A candidate's data was deleted"),
 }
 
 

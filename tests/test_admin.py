@@ -11,8 +11,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.errors import PermissionDenied
 from app.extensions import db
-from app.models import AuthToken, Organization, Role, User, utcnow
+from app.models import AuditEvent, AuthToken, Organization, Role, User, utcnow
+from app.retention.services import update_retention_policy
 from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import link_in_mail, login, logout, sent_mail, submit, text_of
@@ -352,3 +354,94 @@ def test_career_site_intro_and_video(app, client, tmp_path):
     with app.app_context():
         assert db.session.scalar(db.select(Organization)).career_video_key is None
         assert get_storage().stat(key) is None
+
+
+RETENTION = "/admin/organization/retention"
+
+
+def test_admins_set_how_long_candidates_data_is_kept(app, client):
+    _admin_and_org(app)
+    login(client, "admin@example.com")
+    page = text_of(client.get("/admin/organization"))
+    assert f'action="{RETENTION}"' in page and 'value="180"' in page and 'value="365"' in page
+
+    response = submit(
+        client,
+        "/admin/organization",
+        {"retention_days": "90", "talent_pool_retention_days": "400", "retention_action": "anonymize"},
+        action=RETENTION,
+    )
+
+    assert response.status_code == 302
+    with app.app_context():
+        organization = db.session.scalar(db.select(Organization))
+        assert (
+            organization.retention_days,
+            organization.talent_pool_retention_days,
+            organization.retention_action,
+        ) == (90, 400, "anonymize")
+        event = db.session.scalar(
+            db.select(AuditEvent).where(AuditEvent.action == "organization.retention_updated")
+        )
+        assert event.details == {
+            "retention_days": 90,
+            "talent_pool_retention_days": 400,
+            "retention_action": "anonymize",
+        }
+    page = text_of(client.get("/admin/organization"))
+    assert 'value="90"' in page and '<option selected value="anonymize">' in page
+
+
+@pytest.mark.parametrize(
+    ("retention_days", "talent_pool_days", "action", "message"),
+    [
+        ("29", "365", "delete", "Choose between 30 and 3650 days."),
+        ("180", "3651", "delete", "Choose between 30 and 3650 days."),
+        ("200", "150", "delete", "Keep the talent pool at least as long as other candidates."),
+        ("soon", "365", "delete", "Not a valid integer value."),
+        ("180", "365", "shred", "Not a valid choice."),
+    ],
+)
+def test_retention_settings_refuse_bad_input_and_keep_it(
+    app, client, retention_days, talent_pool_days, action, message
+):
+    _admin_and_org(app)
+    login(client, "admin@example.com")
+
+    response = submit(
+        client,
+        "/admin/organization",
+        {
+            "retention_days": retention_days,
+            "talent_pool_retention_days": talent_pool_days,
+            "retention_action": action,
+        },
+        action=RETENTION,
+    )
+
+    page = text_of(response)
+    assert response.status_code == 400
+    assert message in page and 'class="field-error"' in page
+    assert f'value="{retention_days}"' in page and f'value="{talent_pool_days}"' in page
+    assert 'value="Acme"' in page  # the branding form beside it still shows the saved values
+    with app.app_context():
+        organization = db.session.scalar(db.select(Organization))
+        assert (organization.retention_days, organization.talent_pool_retention_days) == (180, 365)
+        assert organization.retention_action == "delete"
+
+
+def test_only_admins_change_the_retention_settings(app, client):
+    with app.app_context():
+        organization = make_organization()
+        make_user(organization, Role.RECRUITER, email="rec@example.com")
+        db.session.commit()
+    login(client, "rec@example.com")
+    data = {"retention_days": "30", "talent_pool_retention_days": "30", "retention_action": "delete"}
+    assert submit(client, "/app/", data, action=RETENTION).status_code == 403
+    with app.app_context():
+        recruiter = db.session.scalar(db.select(User).where(User.email == "rec@example.com"))
+        with pytest.raises(PermissionDenied):
+            update_retention_policy(
+                recruiter, retention_days=30, talent_pool_retention_days=30, action="delete"
+            )
+        assert db.session.scalar(db.select(Organization)).retention_days == 180

@@ -23,7 +23,7 @@ from app.models import (
     utcnow,
 )
 from tests.factories import make_organization
-from tests.helpers import csrf_token, sent_mail, text_of
+from tests.helpers import csrf_token, link_in_mail, sent_mail, text_of
 from tests.test_uploads import (
     ELF,
     GIF_PHP,
@@ -162,6 +162,25 @@ def test_apply_with_a_pdf_stores_everything_and_mails_a_confirmation(app, client
     assert "Robot Whisperer" in message.subject
     assert "Robot Whisperer" in message.text and "Aurora Robotics" in message.text
     assert "by e-mail" in message.text
+    assert "http://localhost/portal/enter/" in message.text and "/portal/enter/" in message.html
+
+
+def test_the_application_starts_its_timeline_and_the_confirmation_opens_the_portal(app, client):
+    path, _ = published_job(app)
+    assert post_application(client, path).status_code == 302
+    with app.app_context():
+        application = db.session.scalar(db.select(Application))
+        org_slug = application.job.organization.slug
+        [change] = application.stage_changes
+        assert (change.from_stage, change.to_stage, change.actor_user_id) == (None, "new", None)
+        assert change.changed_at == application.submitted_at
+        assert change.organization_id == application.organization_id
+    thanks = text_of(client.get(f"{path}/thanks"))
+    assert "link to your personal page" in thanks and f"/portal/link?org={org_slug}" in thanks
+
+    portal = app.test_client()
+    assert portal.get(link_in_mail(app, "ada@example.com", "portal/enter/")).status_code == 302
+    assert "Robot Whisperer" in text_of(portal.get("/portal/"))
 
 
 def test_a_docx_cv_is_searchable_text(app, client):
@@ -272,6 +291,7 @@ def test_applying_twice_keeps_one_application(app, client):
     again = post_application(client, path, email="  ADA@example.COM ", name="Ada L.")
     assert again.status_code == 409
     assert "You have already applied for Robot Whisperer" in text_of(again)
+    assert "/portal/link?org=" in text_of(again) and "Send me a new link" in text_of(again)
     assert "you'll hear from us by e-mail" in text_of(again).replace("&#39;", "'")
     assert counts(app) == (1, 1, 1)
     assert len(sent_mail(app)) == 1

@@ -6,15 +6,17 @@ from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
 
 from app.models import Role
+from app.retention.services import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, RetentionAction
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Administrator"),
@@ -24,6 +26,13 @@ ROLE_LABELS = {
 }
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("it", "Italiano")]
+RETENTION_ACTION_CHOICES = [
+    SelectChoice(RetentionAction.DELETE.value, _l("Delete all their data")),
+    SelectChoice(
+        RetentionAction.ANONYMIZE.value,
+        _l("Erase their personal data, keep anonymous applications for statistics"),
+    ),
+]
 HEX_COLOR = Regexp(r"^#[0-9a-fA-F]{6}$", message=_l("Write the colour as #rrggbb."))
 
 
@@ -71,3 +80,28 @@ class BrandingForm(FlaskForm):
     )
     remove_career_video = BooleanField(_l("Remove the introduction video"))
     submit = SubmitField(_l("Save"))
+
+
+class RetentionForm(FlaskForm):
+    """How long candidates' data is kept, and what happens to it then."""
+
+    retention_days = IntegerField(
+        _l("Keep candidates' data for (days)"),
+        validators=[InputRequired()],
+        description=_l(
+            "Between %(min)d and %(max)d days after their last application ended.",
+            min=MIN_RETENTION_DAYS,
+            max=MAX_RETENTION_DAYS,
+        ),
+        render_kw={"min": MIN_RETENTION_DAYS, "max": MAX_RETENTION_DAYS},
+    )
+    talent_pool_retention_days = IntegerField(
+        _l("Keep the talent pool's data for (days)"),
+        validators=[InputRequired()],
+        description=_l(
+            "For candidates who agreed to stay in your talent pool; at least as long as the period above."
+        ),
+        render_kw={"min": MIN_RETENTION_DAYS, "max": MAX_RETENTION_DAYS},
+    )
+    retention_action = SelectField(_l("Then"), choices=RETENTION_ACTION_CHOICES)
+    save_retention = SubmitField(_l("Save retention settings"))

@@ -9,13 +9,21 @@ from flask_login import current_user
 
 from app import mail
 from app.admin import bp, services
-from app.admin.forms import ROLE_LABELS, BrandingForm, ChangeRoleForm, ConfirmForm, InviteUserForm
+from app.admin.forms import (
+    ROLE_LABELS,
+    BrandingForm,
+    ChangeRoleForm,
+    ConfirmForm,
+    InviteUserForm,
+    RetentionForm,
+)
 from app.auth.decorators import admin_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import attach_error, require_valid
 from app.models import User
 from app.organizations import services as organizations
+from app.retention import services as retention_services
 from app.storage import get_storage
 
 
@@ -151,7 +159,39 @@ def organization():
                 get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
-    return render_template("admin/organization.html", form=form), 400 if form.errors else 200
+    retention_form = RetentionForm(formdata=None, obj=actor.organization)
+    return render_organization(form, retention_form, 400 if form.errors else 200)
+
+
+@bp.post("/organization/retention")
+@admin_required
+def retention():
+    """How long candidates' data is kept, and whether it is then deleted or anonymized."""
+    actor = current_user._get_current_object()
+    form = RetentionForm()
+    if form.validate_on_submit():
+        try:
+            retention_services.update_retention_policy(
+                actor,
+                retention_days=form.retention_days.data,
+                talent_pool_retention_days=form.talent_pool_retention_days.data,
+                action=form.retention_action.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Retention settings saved."), "success")
+            return redirect(url_for("admin.organization"))
+    return render_organization(BrandingForm(formdata=None, obj=actor.organization), form, 400)
+
+
+def render_organization(branding_form: BrandingForm, retention_form: RetentionForm, status: int):
+    """The organization page with its two forms (either possibly carrying errors)."""
+    return render_template(
+        "admin/organization.html", form=branding_form, retention_form=retention_form
+    ), status
 
 
 def _save_branding(actor: User, form: BrandingForm) -> list[str]:

@@ -57,7 +57,7 @@ def thanks(org_slug: str, job_slug: str):
         "applications/thanks.html",
         job=job,
         career_site_url=career_site_url(organization),
-        retention_days=services.DEFAULT_RETENTION_DAYS,
+        retention_days=organization.retention_days,
     )
 
 
@@ -167,7 +167,7 @@ def render_apply(organization: Organization, job: Job, form: ApplyForm, status: 
         errors=error_entries(form),
         submitted=request.method == "POST",
         job_url=url_for("careers.job", org_slug=organization.slug, job_slug=job.slug),
-        retention_days=services.DEFAULT_RETENTION_DAYS,
+        retention_days=organization.retention_days,
         max_cv_bytes=MAX_CV_BYTES,
     ), status
 

@@ -30,6 +30,7 @@ from app.models import (
     Application,
     ApplicationAnswer,
     ApplicationStage,
+    ApplicationStageChange,
     Candidate,
     Channel,
     EventType,
@@ -42,11 +43,10 @@ from app.models import (
     utcnow,
 )
 from app.organizations.services import find_organization_by_slug
+from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
 from app.storage import LocalStorage, get_storage
 
 APPLY_RATE_LIMIT = "10 per hour"
-# How long applications are kept after the process ends, until the retention setting arrives.
-DEFAULT_RETENTION_DAYS = 180
 APPLICATIONS_PER_PAGE = 50
 INSERT_ATTEMPTS = 3
 STAGE_LABELS = {
@@ -274,6 +274,16 @@ def insert_application(
                     for position, question in enumerate(questions)
                     if question.id in answers
                 ]
+                # The first step of the candidate's status timeline.
+                application.stage_changes = [
+                    ApplicationStageChange(
+                        organization_id=organization.id,
+                        from_stage=None,
+                        to_stage=application.stage.value,
+                        actor_user_id=None,
+                        changed_at=application.submitted_at,
+                    )
+                ]
                 db.session.add(application)
             return application
         except IntegrityError:
@@ -332,9 +342,10 @@ def already_applied_message(job: Job) -> str:
 
 
 def send_confirmation(application: Application) -> None:
-    """Mail the candidate that the application arrived (it leaves after the commit)."""
+    """Mail the candidate that the application arrived, with a link to their portal (sent after the commit)."""
     candidate = application.candidate
     organization = application.job.organization
+    portal_link = portal_link_url(issue_portal_link(candidate))
     mail.send_mail(
         to=candidate.email,
         subject=_l("We received your application for %(job)s", job=application.job.title),
@@ -343,7 +354,10 @@ def send_confirmation(application: Application) -> None:
         locale=candidate.language,
         candidate=candidate,
         job=application.job,
-        retention_days=DEFAULT_RETENTION_DAYS,
+        retention_days=organization.retention_days,
+        portal_link=portal_link,
+        portal_link_days=PORTAL_LINK_TTL.days,
+        portal_request_url=link_request_url(organization),
     )
 
 

@@ -1,0 +1,7 @@
+"""The candidate portal: a personal page opened by magic links, without an account."""
+
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+from app.portal import routes  # noqa: E402, F401

@@ -1,0 +1,1 @@
+"""Candidate data retention: each organization's policy and the nightly job that applies it."""
