@@ -22,7 +22,12 @@ from app import create_app
 from app.extensions import db
 from config import TestingConfig
 
-pytest_plugins = ["tests.fixtures.s3", "tests.fixtures.smtp", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.s3",
+    "tests.fixtures.smtp",
+    "tests.fixtures.browser",
+    "tests.fixtures.media",
+]
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from pathlib import Path
-
-import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Job, JobPhoto, Role
@@ -16,23 +12,6 @@ from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, submit, text_of
 from tests.test_admin import tiny_png
-
-FFMPEG = "/usr/bin/ffmpeg"
-
-
-@pytest.fixture(scope="session")
-def tiny_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A real one-second WebM made by ffmpeg (skipped where ffmpeg is missing)."""
-    if not Path(FFMPEG).exists() and not shutil.which("ffmpeg"):
-        pytest.skip("ffmpeg is not installed")
-    out = tmp_path_factory.mktemp("video") / "out.webm"
-    subprocess.run(
-        [FFMPEG if Path(FFMPEG).exists() else "ffmpeg", "-loglevel", "error", "-f", "lavfi",
-         "-i", "testsrc=size=64x64:rate=5", "-t", "1", "-c:v", "libvpx", str(out)],
-        check=True,
-        timeout=60,
-    )  # fmt: skip
-    return out.read_bytes()
 
 
 def _setup(app) -> dict[str, int]:

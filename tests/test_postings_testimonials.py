@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 
 from app import models
 from app.extensions import db
-from app.models import Job, JobStatus, Organization, Role, WorkModel
+from app.models import Job, JobStatus, Organization, Role, WorkModel, utcnow
 from app.postings.services import JobData, create_job
 from tests.factories import make_organization, make_user
 from tests.helpers import login, submit, text_of
@@ -169,3 +171,42 @@ def test_seed_demo_adds_jobs_once(app, runner):
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Job.id))) == count
         assert db.session.scalar(db.select(db.func.count(models.Testimonial.id))) == 1
+
+
+def test_a_short_video_testimonial_is_checked_and_plays_on_the_card(app, client, tiny_webm):
+    ids = _setup(app)
+    login(client, "rita@example.com")
+    page = "/app/jobs/testimonials"
+    fields = {"employee_id": str(ids["employee"]), "quote": "Come and see.", "job_id": str(ids["job"])}
+    fake = submit(client, page, {**fields, "video": (io.BytesIO(b"<html>not a video</html>"), "me.mp4")})
+    assert fake.status_code == 400 and "WebM or MP4" in text_of(fake)
+    assert _testimonial(app) is None
+    added = submit(
+        client,
+        page,
+        {**fields, "photo": (io.BytesIO(tiny_png()), "me.png"), "video": (io.BytesIO(tiny_webm), "me.webm")},
+    )
+    assert added.status_code == 302
+    testimonial = _testimonial(app)
+    assert (
+        testimonial.video_key.startswith("testimonial-videos/")
+        and testimonial.video_content_type == "video/webm"
+    )
+
+    employee = app.test_client()
+    login(employee, "elena@example.com")
+    submit(
+        employee, "/app/jobs/testimonials/mine", {}, action=f"/app/jobs/testimonials/{testimonial.id}/approve"
+    )
+    with app.app_context():
+        job = db.session.get(Job, ids["job"])
+        job.status, job.published_at, job.description_md = JobStatus.PUBLISHED, utcnow(), "We build robots."
+        card_path = f"/careers/{job.organization.slug}/jobs/{job.slug}"
+        db.session.commit()
+    card = text_of(app.test_client().get(card_path))
+    source = re.search(
+        r'<video class="testimonial-video"[^>]*>\s*<source src="([^"]+)" type="video/webm">', card
+    )
+    assert source, "the approved video testimonial is on the card"
+    video = app.test_client().get(html.unescape(source.group(1)))
+    assert video.status_code == 200 and video.data == tiny_webm

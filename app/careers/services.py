@@ -156,6 +156,8 @@ class TestimonialCard:
     author_name: str
     author_role: str
     photo_url: str | None
+    video_url: str | None = None
+    video_content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -561,6 +563,10 @@ def build_job_card(job: Job, *, locale: str, canonical_url: str) -> JobCard:
             )
             if testimonial.photo_key
             else None,
+            video_url=_file_url(testimonial.video_key, testimonial.video_content_type or "video/mp4", "video")
+            if testimonial.video_key
+            else None,
+            video_content_type=testimonial.video_content_type,
         )
         for testimonial in visible_testimonials(job)
     ]

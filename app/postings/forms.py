@@ -151,6 +151,7 @@ class TestimonialForm(FlaskForm):
     author_name = StringField(_l("Name shown"), validators=[Length(max=120)])
     author_role = StringField(_l("Role shown"), validators=[Length(max=120)])
     photo = FileField(_l("Photo (optional; PNG, JPEG or WebP, at most 5 MB)"))
+    video = FileField(_l("Short video (optional; WebM or MP4, at most 20 MB)"))
     submit = SubmitField(_l("Add testimonial"))
 
 

@@ -482,6 +482,7 @@ def testimonials():
             author_name=form.author_name.data or "",
             author_role=form.author_role.data or "",
             photo=form.photo.data.stream if form.photo.data else None,
+            video=form.video.data.stream if form.video.data else None,
         )
     except DomainError as error:
         db.session.rollback()

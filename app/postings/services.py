@@ -34,13 +34,14 @@ from app.models import (
 )
 from app.organizations.services import slugify
 from app.storage import FileTooLarge, UploadTicket, get_storage
+from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
 from config import SUPPORTED_LANGUAGES
 
 MANAGING_ROLES = frozenset({Role.ADMIN, Role.RECRUITER})
 HIRING_MANAGER_ROLES = frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})
-PHOTO_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
+# Uploaded through the form, so it stays within the app's request size limit.
+TESTIMONIAL_VIDEO_MAX_BYTES = 20 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
 CAPTIONS_MAX_BYTES = 1024 * 1024
 PITCH_VIDEO_PREFIX = "pitch-videos"
@@ -459,27 +460,24 @@ def close_job(actor: User, job_id: int, now: datetime | None = None) -> Job:
 # --- photos -------------------------------------------------------------------------------------
 
 
-def _sniff(stream: BinaryIO) -> str | None:
-    head = stream.read(SNIFF_BYTES)
-    stream.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind else None
-
-
 def add_job_photo(actor: User, job_id: int, stream: BinaryIO, alt_text: str) -> JobPhoto:
     """Store a team photo (PNG, JPEG or WebP by content, at most 5 MB) with its alt text."""
     job = get_managed_job(actor, job_id)
     if not alt_text.strip():
         raise Invalid(str(_l("Describe the photo for people who cannot see it.")), field="alt_text")
-    mime = _sniff(stream)
-    if mime not in PHOTO_TYPES:
-        raise Invalid(str(_l("The photo must be a PNG, JPEG or WebP image.")), field="photo")
-    try:
-        stored = get_storage().save(stream, prefix="job-photos", content_type=mime, max_size=PHOTO_MAX_BYTES)
-    except FileTooLarge:
-        raise Invalid(str(_l("The photo must be at most 5 MB.")), field="photo") from None
+    stored = store_checked_upload(
+        stream,
+        allowed=IMAGE_TYPES,
+        prefix="job-photos",
+        max_size=PHOTO_MAX_BYTES,
+        field="photo",
+        wrong_type=str(_l("The photo must be a PNG, JPEG or WebP image.")),
+        too_large=str(_l("The photo must be at most 5 MB.")),
+    )
     position = max((photo.position for photo in job.photos), default=-1) + 1
-    photo = JobPhoto(key=stored.key, content_type=mime, alt_text=alt_text.strip()[:200], position=position)
+    photo = JobPhoto(
+        key=stored.key, content_type=stored.content_type, alt_text=alt_text.strip()[:200], position=position
+    )
     job.photos.append(photo)
     db.session.flush()
     record_audit(actor.organization_id, actor, "job.photo_added", "job", job.id, photo_id=photo.id)
@@ -539,16 +537,16 @@ def _set_pitch_video(actor: User, job: Job, key: str, content_type: str) -> list
 def replace_pitch_video(actor: User, job_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded pitch video (WebM or MP4 by content); returns old keys to delete."""
     job = _video_job(actor, job_id)
-    mime = _sniff(stream)
-    if mime not in VIDEO_TYPES:
-        raise Invalid(str(_l("The video must be a WebM or MP4 file.")), field="video")
-    try:
-        stored = get_storage().save(
-            stream, prefix=PITCH_VIDEO_PREFIX, content_type=mime, max_size=VIDEO_MAX_BYTES
-        )
-    except FileTooLarge:
-        raise Invalid(str(_l("The video must be at most 200 MB."))) from None
-    return _set_pitch_video(actor, job, stored.key, mime)
+    stored = store_checked_upload(
+        stream,
+        allowed=VIDEO_TYPES,
+        prefix=PITCH_VIDEO_PREFIX,
+        max_size=VIDEO_MAX_BYTES,
+        field="video",
+        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+        too_large=str(_l("The video must be at most 200 MB.")),
+    )
+    return _set_pitch_video(actor, job, stored.key, stored.content_type)
 
 
 def pitch_video_ticket(actor: User, job_id: int, content_type: str) -> UploadTicket:
@@ -653,6 +651,7 @@ def create_testimonial(
     author_name: str = "",
     author_role: str = "",
     photo: BinaryIO | None = None,
+    video: BinaryIO | None = None,
 ) -> Testimonial:
     """A colleague's words for job cards, approved by staff; shown once the colleague approves."""
     _require_manager(actor)
@@ -678,22 +677,49 @@ def create_testimonial(
         author_role=author_role.strip()[:120],
         admin_approved_at=utcnow(),
     )
-    if photo is not None:
-        mime = _sniff(photo)
-        if mime not in PHOTO_TYPES:
-            raise Invalid(str(_l("The photo must be a PNG, JPEG or WebP image.")), field="photo")
-        try:
-            stored = get_storage().save(
-                photo, prefix="testimonial-photos", content_type=mime, max_size=PHOTO_MAX_BYTES
-            )
-        except FileTooLarge:
-            raise Invalid(str(_l("The photo must be at most 5 MB.")), field="photo") from None
-        testimonial.photo_key = stored.key
-        testimonial.photo_content_type = mime
+    _attach_testimonial_media(testimonial, photo, video)
     db.session.add(testimonial)
     db.session.flush()
     record_audit(actor.organization_id, actor, "testimonial.created", "testimonial", testimonial.id)
     return testimonial
+
+
+def _attach_testimonial_media(
+    testimonial: Testimonial, photo: BinaryIO | None, video: BinaryIO | None
+) -> None:
+    """Store the optional photo and short video, checked by content; nothing is left on refusal."""
+    stored = []
+    try:
+        if photo is not None:
+            stored.append(
+                store_checked_upload(
+                    photo,
+                    allowed=IMAGE_TYPES,
+                    prefix="testimonial-photos",
+                    max_size=PHOTO_MAX_BYTES,
+                    field="photo",
+                    wrong_type=str(_l("The photo must be a PNG, JPEG or WebP image.")),
+                    too_large=str(_l("The photo must be at most 5 MB.")),
+                )
+            )
+            testimonial.photo_key, testimonial.photo_content_type = stored[-1].key, stored[-1].content_type
+        if video is not None:
+            stored.append(
+                store_checked_upload(
+                    video,
+                    allowed=VIDEO_TYPES,
+                    prefix="testimonial-videos",
+                    max_size=TESTIMONIAL_VIDEO_MAX_BYTES,
+                    field="video",
+                    wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+                    too_large=str(_l("The video must be at most 20 MB.")),
+                )
+            )
+            testimonial.video_key, testimonial.video_content_type = stored[-1].key, stored[-1].content_type
+    except Invalid:
+        for item in stored:
+            get_storage().delete(item.key)
+        raise
 
 
 def delete_testimonial(actor: User, testimonial_id: int) -> list[str]:
