@@ -62,9 +62,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_services(app: Flask) -> None:
-    """Storage, mail and background jobs, each chosen by configuration."""
-    from app import jobs, mail, storage
+    """After-commit work, storage, mail and background jobs, each chosen by configuration."""
+    from app import after_commit, jobs, mail, storage
 
+    after_commit.init_app(app)
     storage.init_app(app)
     mail.init_app(app)
     jobs.init_app(app)

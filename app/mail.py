@@ -15,6 +15,7 @@ import secrets
 import smtplib
 import ssl
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -26,10 +27,8 @@ from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, render_template
 from flask_babel import LazyString, force_locale, get_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
 
-from app.extensions import db
+from app import after_commit
 from app.jobs import job
 
 logger = logging.getLogger(__name__)
@@ -80,23 +79,14 @@ class OutboxMessage:
     html: str | None
 
 
-@dataclass(frozen=True)
-class _PendingMail:
-    transaction: SessionTransaction | None  # innermost transaction when queued; None: the next one
-    raw: str
-
-
 class InvalidSmtpUrl(ValueError):
     """``SMTP_URL`` is not ``smtp://``, ``smtp+starttls://`` or ``smtps://`` with a host."""
 
 
 def init_app(app: Flask) -> None:
-    """Check the SMTP settings and hook mail dispatch onto database commits (once)."""
+    """Refuse a malformed SMTP_URL at start-up rather than at the first e-mail."""
     if app.config.get("SMTP_URL"):
         parse_smtp_url(app.config["SMTP_URL"])
-    for name, listener in _SESSION_LISTENERS:
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
 
 
 def send_mail(
@@ -119,9 +109,7 @@ def send_mail(
         reply_to=reply_to,
         **context,
     )
-    session = db.session()
-    owner = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(OUTGOING_MAIL_KEY, []).append(_PendingMail(owner, message.as_string()))
+    after_commit.defer_until_commit(OUTGOING_MAIL_KEY, message.as_string())
 
 
 def build_message(
@@ -205,48 +193,14 @@ def _sender_domain(sender: str) -> str:
 # -- dispatch after the commit ------------------------------------------------------------
 
 
-def _after_commit(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # only a savepoint was released; the outer transaction may still roll back
-    for mail in session.info.pop(OUTGOING_MAIL_KEY, []):
+@after_commit.on_commit(OUTGOING_MAIL_KEY)
+def _queue_committed_mail(raw_messages: Sequence[str]) -> None:
+    for raw in raw_messages:
         try:
-            deliver_mail(mail.raw)
+            deliver_mail(raw)
         except Exception:
             # The data is committed: failing the request now would invite a duplicate retry.
             logger.exception("Could not queue mail for delivery")
-
-
-def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    pending = session.info.get(OUTGOING_MAIL_KEY)
-    if not pending:
-        return
-    if previous_transaction.parent is None:
-        session.info.pop(OUTGOING_MAIL_KEY, None)
-        return
-    session.info[OUTGOING_MAIL_KEY] = [
-        mail for mail in pending if not _belongs_to(mail.transaction, previous_transaction)
-    ]
-
-
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    # Committed mail was already taken by _after_commit; what is left here was never committed.
-    if transaction.parent is None:
-        session.info.pop(OUTGOING_MAIL_KEY, None)
-
-
-def _belongs_to(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-_SESSION_LISTENERS = (
-    ("after_commit", _after_commit),
-    ("after_soft_rollback", _after_soft_rollback),
-    ("after_transaction_end", _after_transaction_end),
-)
 
 
 # -- delivery -----------------------------------------------------------------------------

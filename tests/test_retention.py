@@ -31,9 +31,8 @@ from app.retention.services import (
     RetentionReport,
     StepKind,
     find_retention_steps,
-    run_retention,
 )
-from app.retention.tasks import apply_retention
+from app.retention.tasks import apply_retention, run_retention
 from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import sent_mail

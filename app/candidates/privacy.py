@@ -15,14 +15,13 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction, selectinload
+from sqlalchemy.orm import selectinload
 
+from app import after_commit
 from app.audit import record_audit
 from app.extensions import db
 from app.models import (
@@ -39,7 +38,7 @@ from app.storage import CHUNK_SIZE, ObjectNotFound, get_storage
 
 logger = logging.getLogger(__name__)
 
-PENDING_FILE_DELETIONS_KEY = "pending_file_deletions"
+FILE_DELETIONS = "file_deletions"
 EXPORT_FORMAT_VERSION = 1
 ATTRIBUTION_FIELDS = (
     "channel",
@@ -54,12 +53,6 @@ ATTRIBUTION_FIELDS = (
     "share_channel",
     "ambassador_code",
 )
-
-
-@dataclass(frozen=True)
-class _PendingDeletion:
-    transaction: SessionTransaction | None
-    key: str
 
 
 # -- everything we hold ---------------------------------------------------------------------
@@ -257,62 +250,16 @@ def delete_candidate_data(candidate: Candidate, *, reason: str, actor: User | No
 
 def delete_files_after_commit(keys: Iterable[str]) -> None:
     """Delete these stored files once the current transaction commits; forget them if it rolls back."""
-    _listen_once()
-    session = db.session()
-    owner = session.get_nested_transaction() or session.get_transaction()
-    pending = session.info.setdefault(PENDING_FILE_DELETIONS_KEY, [])
-    pending.extend(_PendingDeletion(owner, key) for key in keys)
+    for key in keys:
+        after_commit.defer_until_commit(FILE_DELETIONS, key)
 
 
-def _after_commit(session: Session) -> None:
-    if session.get_nested_transaction() is not None:
-        return  # only a savepoint was released; the outer transaction may still roll back
-    pending = session.info.pop(PENDING_FILE_DELETIONS_KEY, [])
-    if not pending:
-        return
+@after_commit.on_commit(FILE_DELETIONS)
+def _delete_committed_files(keys: Sequence[str]) -> None:
     storage = get_storage()
-    for deletion in pending:
+    for key in keys:
         try:
-            storage.delete(deletion.key)
+            storage.delete(key)
         except Exception:
             # The rows are gone already; a leftover file is logged for the operator, not raised.
-            logger.exception("Could not delete stored file %s after erasing a candidate", deletion.key)
-
-
-def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
-    pending = session.info.get(PENDING_FILE_DELETIONS_KEY)
-    if not pending:
-        return
-    if previous_transaction.parent is None:
-        session.info.pop(PENDING_FILE_DELETIONS_KEY, None)
-        return
-    session.info[PENDING_FILE_DELETIONS_KEY] = [
-        item for item in pending if not _belongs_to(item.transaction, previous_transaction)
-    ]
-
-
-def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(PENDING_FILE_DELETIONS_KEY, None)
-
-
-def _belongs_to(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-_SESSION_LISTENERS = (
-    ("after_commit", _after_commit),
-    ("after_soft_rollback", _after_soft_rollback),
-    ("after_transaction_end", _after_transaction_end),
-)
-
-
-def _listen_once() -> None:
-    # Registered on first use rather than at app start, so this module needs no factory hook.
-    for name, listener in _SESSION_LISTENERS:
-        if not event.contains(db.session, name, listener):
-            event.listen(db.session, name, listener)
+            logger.exception("Could not delete stored file %s after erasing a candidate", key)

@@ -383,41 +383,18 @@ def erase_candidate(candidate: Candidate, organization: Organization) -> Retenti
     return action
 
 
-# -- the job ------------------------------------------------------------------------------
+# -- one step -----------------------------------------------------------------------------
 
 
-def run_retention(now: datetime) -> RetentionReport:
-    """Send due notices and erase expired candidates in every organization, committing per candidate."""
-    report = RetentionReport()
-    organization_ids = db.session.scalars(db.select(Organization.id).order_by(Organization.id)).all()
-    for organization_id in organization_ids:
-        steps = find_retention_steps(db.session.get_one(Organization, organization_id), now)
-        for step in steps:
-            _run_step(organization_id, step.candidate_id, now, report)
-    return report
-
-
-def _run_step(organization_id: int, candidate_id: int, now: datetime, report: RetentionReport) -> None:
-    try:
-        organization = db.session.get_one(Organization, organization_id)
-        candidate = db.session.get(Candidate, candidate_id)
-        # Decided again on fresh rows: the candidate may have applied again since the selection.
-        step = next_retention_step(candidate, organization, now) if candidate else None
-        if candidate is None or step is None:
-            return
-        if step.kind == StepKind.NOTICE:
-            send_retention_notice(candidate, organization, step.due_at, now)
-            db.session.commit()
-            report.notices_sent += 1
-            return
-        action = erase_candidate(candidate, organization)
-        db.session.commit()
-        if action == RetentionAction.ANONYMIZE:
-            report.anonymized += 1
-        else:
-            report.deleted += 1
-    except Exception:
-        # One candidate's failure must not undo, or stop, the others.
-        db.session.rollback()
-        logger.exception("Retention failed for candidate %s", candidate_id)
-        report.failed += 1
+def apply_retention_step(organization_id: int, candidate_id: int, now: datetime) -> str | None:
+    """Send the notice or erase one candidate, if still due; returns what was done. Flushes only."""
+    organization = db.session.get_one(Organization, organization_id)
+    candidate = db.session.get(Candidate, candidate_id)
+    # Decided again on fresh rows: the candidate may have applied again since the selection.
+    step = next_retention_step(candidate, organization, now) if candidate else None
+    if candidate is None or step is None:
+        return None
+    if step.kind == StepKind.NOTICE:
+        send_retention_notice(candidate, organization, step.due_at, now)
+        return "notice"
+    return erase_candidate(candidate, organization).value
