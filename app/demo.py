@@ -17,9 +17,9 @@ from app.postings.services import (
     LocationData,
     close_job,
     create_job,
-    create_testimonial,
     publish_job,
 )
+from app.postings.testimonials import create_testimonial
 
 DEMO_SLUG = "demo"
 DEMO_STAFF = [

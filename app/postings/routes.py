@@ -17,7 +17,8 @@ from app.forms import attach_error, require_valid
 from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, STATUS_LABELS, WORK_MODEL_LABELS
 from app.markdown import render_markdown
 from app.models import Job, JobStatus, Role, User
-from app.postings import bp, services
+from app.postings import bp, media, services
+from app.postings import testimonials as testimonial_rules
 from app.postings.forms import (
     ButtonForm,
     ConfirmUploadForm,
@@ -33,7 +34,7 @@ from app.storage import get_storage
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 # Room for multipart boundaries around a 200 MB video and its captions.
-VIDEO_REQUEST_LIMIT = services.VIDEO_MAX_BYTES + services.CAPTIONS_MAX_BYTES + 64 * 1024
+VIDEO_REQUEST_LIMIT = media.VIDEO_MAX_BYTES + media.CAPTIONS_MAX_BYTES + 64 * 1024
 MARKDOWN_FIELDS = ("description_md", "responsibilities_md", "requirements_md", "perks_md")
 
 
@@ -287,7 +288,7 @@ def add_photo(job_id: int):
     if not form.validate_on_submit():
         return render_show(job, photo_form=form, status=400)
     try:
-        services.add_job_photo(actor(), job.id, form.photo.data.stream, form.alt_text.data)
+        media.add_job_photo(actor(), job.id, form.photo.data.stream, form.alt_text.data)
     except DomainError as error:
         db.session.rollback()
         attach_error(form, error)
@@ -301,7 +302,7 @@ def add_photo(job_id: int):
 @staff_required
 def photo_file(job_id: int, photo_id: int):
     """A short-lived link to a job photo."""
-    photo = services.get_job_photo(actor(), job_id, photo_id)
+    photo = media.get_job_photo(actor(), job_id, photo_id)
     return redirect(
         get_storage().download_url(photo.key, filename="photo", content_type=photo.content_type, inline=True)
     )
@@ -312,7 +313,7 @@ def photo_file(job_id: int, photo_id: int):
 def delete_photo(job_id: int, photo_id: int):
     """Remove a photo (its file goes once the change is saved)."""
     require_valid(ButtonForm())
-    key = services.delete_job_photo(actor(), job_id, photo_id)
+    key = media.delete_job_photo(actor(), job_id, photo_id)
     db.session.commit()
     get_storage().delete(key)
     flash(_("The photo was removed."), "success")
@@ -324,7 +325,7 @@ def delete_photo(job_id: int, photo_id: int):
 def move_photo(job_id: int, photo_id: int):
     """Move a photo earlier or later."""
     form = require_valid(MovePhotoForm())
-    services.move_job_photo(actor(), job_id, photo_id, form.offset.data)
+    media.move_job_photo(actor(), job_id, photo_id, form.offset.data)
     db.session.commit()
     return redirect(url_for("postings.show", job_id=job_id, _anchor="photos"))
 
@@ -364,9 +365,9 @@ def upload_video(job_id: int):
 def _store_video_form(job_id: int, form: VideoForm) -> list[str]:
     old_keys: list[str] = []
     if form.video.data:
-        old_keys += services.replace_pitch_video(actor(), job_id, form.video.data.stream)
+        old_keys += media.replace_pitch_video(actor(), job_id, form.video.data.stream)
     if form.captions.data:
-        old_keys += services.replace_pitch_captions(actor(), job_id, form.captions.data.stream)
+        old_keys += media.replace_pitch_captions(actor(), job_id, form.captions.data.stream)
     return old_keys
 
 
@@ -377,7 +378,7 @@ def video_ticket(job_id: int):
     form = TicketForm()
     if not form.validate_on_submit():
         return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
-    ticket = services.pitch_video_ticket(actor(), job_id, form.content_type.data)
+    ticket = media.pitch_video_ticket(actor(), job_id, form.content_type.data)
     return jsonify(
         url=ticket.url,
         fields=ticket.fields,
@@ -394,7 +395,7 @@ def confirm_video(job_id: int):
     form = ConfirmUploadForm()
     if not form.validate_on_submit():
         return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
-    old_keys = services.confirm_pitch_video(actor(), job_id, form.key.data)
+    old_keys = media.confirm_pitch_video(actor(), job_id, form.key.data)
     db.session.commit()
     _delete_files(old_keys)
     return jsonify(
@@ -409,7 +410,7 @@ def confirm_video(job_id: int):
 def delete_video(job_id: int):
     """Remove the pitch video and its captions."""
     require_valid(ButtonForm())
-    old_keys = services.remove_pitch_video(actor(), job_id)
+    old_keys = media.remove_pitch_video(actor(), job_id)
     db.session.commit()
     _delete_files(old_keys)
     flash(_("The pitch video was removed."), "success")
@@ -449,7 +450,7 @@ def captions_file(job_id: int):
 def render_testimonials(form: TestimonialForm | None = None, status: int = 200):
     """Staff's testimonial page, with the form to add one."""
     form = form or TestimonialForm(formdata=None)
-    authors = services.testimonial_authors(actor().organization_id)
+    authors = testimonial_rules.testimonial_authors(actor().organization_id)
     form.employee_id.choices = [SelectChoice("", _("Choose a colleague"))] + [
         SelectChoice(str(user.id), user.name) for user in authors
     ]
@@ -459,7 +460,7 @@ def render_testimonials(form: TestimonialForm | None = None, status: int = 200):
     return render_template(
         "postings/testimonials.html",
         form=form,
-        testimonials=services.list_testimonials(actor()),
+        testimonials=testimonial_rules.list_testimonials(actor()),
         authors=authors,
     ), status
 
@@ -474,7 +475,7 @@ def testimonials():
     if not form.validate_on_submit():
         return render_testimonials(form, 400)
     try:
-        services.create_testimonial(
+        testimonial_rules.create_testimonial(
             actor(),
             employee_id=_optional_id(form.employee_id.data) or -1,
             job_id=_optional_id(form.job_id.data),
@@ -498,7 +499,7 @@ def testimonials():
 def delete_testimonial(testimonial_id: int):
     """Remove a testimonial and its photo."""
     require_valid(ButtonForm())
-    keys = services.delete_testimonial(actor(), testimonial_id)
+    keys = testimonial_rules.delete_testimonial(actor(), testimonial_id)
     db.session.commit()
     _delete_files(keys)
     flash(_("The testimonial was deleted."), "success")
@@ -509,7 +510,9 @@ def delete_testimonial(testimonial_id: int):
 @login_required
 def my_testimonials():
     """What colleagues wrote down from you, to approve or withdraw."""
-    return render_template("postings/my_testimonials.html", testimonials=services.my_testimonials(actor()))
+    return render_template(
+        "postings/my_testimonials.html", testimonials=testimonial_rules.my_testimonials(actor())
+    )
 
 
 @bp.post("/testimonials/<int:testimonial_id>/approve")
@@ -517,7 +520,7 @@ def my_testimonials():
 def approve_testimonial(testimonial_id: int):
     """Agree to be quoted on job cards."""
     require_valid(ButtonForm())
-    services.approve_testimonial(actor(), testimonial_id)
+    testimonial_rules.approve_testimonial(actor(), testimonial_id)
     db.session.commit()
     flash(_("Thank you! Your testimonial can now be shown."), "success")
     return redirect(url_for("postings.my_testimonials"))
@@ -528,7 +531,7 @@ def approve_testimonial(testimonial_id: int):
 def withdraw_testimonial(testimonial_id: int):
     """Withdraw consent: the testimonial is hidden at once."""
     require_valid(ButtonForm())
-    services.withdraw_testimonial(actor(), testimonial_id)
+    testimonial_rules.withdraw_testimonial(actor(), testimonial_id)
     db.session.commit()
     flash(_("Your testimonial is no longer shown."), "success")
     return redirect(url_for("postings.my_testimonials"))
@@ -538,7 +541,7 @@ def withdraw_testimonial(testimonial_id: int):
 @login_required
 def testimonial_photo(testimonial_id: int):
     """A short-lived link to a testimonial's photo (staff of the same organization)."""
-    testimonial = services.get_testimonial_photo(actor(), testimonial_id)
+    testimonial = testimonial_rules.get_testimonial_photo(actor(), testimonial_id)
     return redirect(
         get_storage().download_url(
             testimonial.photo_key, filename="photo", content_type=testimonial.photo_content_type, inline=True

@@ -32,7 +32,6 @@ The rules, per organization (``retention_days``, ``talent_pool_retention_days``,
 from __future__ import annotations
 
 import enum
-import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,8 +60,6 @@ from app.models import (
     Role,
     User,
 )
-
-logger = logging.getLogger(__name__)
 
 NOTICE_PERIOD = timedelta(days=7)
 MIN_RETENTION_DAYS = 30

@@ -1,0 +1,202 @@
+"""Employees' testimonials for job cards: written down by staff, shown once approved."""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+
+from app.audit import record_audit
+from app.errors import Conflict, Invalid, NotFound
+from app.extensions import db
+from app.models import Testimonial, User, utcnow
+from app.postings.services import MANAGING_ROLES, _require_manager, get_job
+from app.storage import get_storage
+from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
+
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+# Uploaded through the form, so it stays within the app's request size limit.
+TESTIMONIAL_VIDEO_MAX_BYTES = 20 * 1024 * 1024
+QUOTE_MAX_LENGTH = 600
+
+
+# --- testimonials -------------------------------------------------------------------------------
+
+
+def list_testimonials(actor: User) -> list[Testimonial]:
+    """Every testimonial of the organization (administrators and recruiters)."""
+    _require_manager(actor)
+    return list(
+        db.session.scalars(
+            db.select(Testimonial)
+            .where(Testimonial.organization_id == actor.organization_id)
+            .order_by(Testimonial.created_at.desc(), Testimonial.id.desc())
+        )
+    )
+
+
+def testimonial_authors(organization_id: int) -> list[User]:
+    """Active colleagues who can be quoted."""
+    return list(
+        db.session.scalars(
+            db.select(User)
+            .where(User.organization_id == organization_id, User.active.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def create_testimonial(
+    actor: User,
+    *,
+    employee_id: int,
+    quote: str,
+    job_id: int | None = None,
+    author_name: str = "",
+    author_role: str = "",
+    photo: BinaryIO | None = None,
+    video: BinaryIO | None = None,
+) -> Testimonial:
+    """A colleague's words for job cards, approved by staff; shown once the colleague approves."""
+    _require_manager(actor)
+    employee = db.session.scalar(
+        db.select(User).where(
+            User.id == employee_id, User.organization_id == actor.organization_id, User.active.is_(True)
+        )
+    )
+    if employee is None:
+        raise Invalid(str(_l("Choose a colleague from your organization.")), field="employee_id")
+    quote = quote.strip()
+    if not quote:
+        raise Invalid(str(_l("Write what your colleague said.")), field="quote")
+    if len(quote) > QUOTE_MAX_LENGTH:
+        raise Invalid(str(_l("Keep the quote within 600 characters.")), field="quote")
+    job = get_job(actor, job_id) if job_id is not None else None
+    testimonial = Testimonial(
+        organization_id=actor.organization_id,
+        job_id=job.id if job else None,
+        employee_id=employee.id,
+        quote=quote,
+        author_name=(author_name.strip() or employee.name)[:120],
+        author_role=author_role.strip()[:120],
+        admin_approved_at=utcnow(),
+    )
+    _attach_testimonial_media(testimonial, photo, video)
+    db.session.add(testimonial)
+    db.session.flush()
+    record_audit(actor.organization_id, actor, "testimonial.created", "testimonial", testimonial.id)
+    return testimonial
+
+
+def _attach_testimonial_media(
+    testimonial: Testimonial, photo: BinaryIO | None, video: BinaryIO | None
+) -> None:
+    """Store the optional photo and short video, checked by content; nothing is left on refusal."""
+    stored = []
+    try:
+        if photo is not None:
+            stored.append(
+                store_checked_upload(
+                    photo,
+                    allowed=IMAGE_TYPES,
+                    prefix="testimonial-photos",
+                    max_size=PHOTO_MAX_BYTES,
+                    field="photo",
+                    wrong_type=str(_l("The photo must be a PNG, JPEG or WebP image.")),
+                    too_large=str(_l("The photo must be at most 5 MB.")),
+                )
+            )
+            testimonial.photo_key, testimonial.photo_content_type = stored[-1].key, stored[-1].content_type
+        if video is not None:
+            stored.append(
+                store_checked_upload(
+                    video,
+                    allowed=VIDEO_TYPES,
+                    prefix="testimonial-videos",
+                    max_size=TESTIMONIAL_VIDEO_MAX_BYTES,
+                    field="video",
+                    wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+                    too_large=str(_l("The video must be at most 20 MB.")),
+                )
+            )
+            testimonial.video_key, testimonial.video_content_type = stored[-1].key, stored[-1].content_type
+    except Invalid:
+        for item in stored:
+            get_storage().delete(item.key)
+        raise
+
+
+def delete_testimonial(actor: User, testimonial_id: int) -> list[str]:
+    """Remove a testimonial; returns its stored files, to delete after the commit."""
+    _require_manager(actor)
+    testimonial = db.session.scalar(
+        db.select(Testimonial).where(
+            Testimonial.id == testimonial_id, Testimonial.organization_id == actor.organization_id
+        )
+    )
+    if testimonial is None:
+        raise NotFound(str(_l("No such testimonial in your organization.")))
+    keys = [key for key in (testimonial.photo_key, testimonial.video_key) if key]
+    db.session.delete(testimonial)
+    record_audit(actor.organization_id, actor, "testimonial.deleted", "testimonial", testimonial_id)
+    return keys
+
+
+def get_testimonial_photo(actor: User, testimonial_id: int) -> Testimonial:
+    """A testimonial with a photo, for staff who manage them or the colleague quoted."""
+    testimonial = db.session.scalar(
+        db.select(Testimonial).where(
+            Testimonial.id == testimonial_id, Testimonial.organization_id == actor.organization_id
+        )
+    )
+    allowed = testimonial is not None and (
+        actor.role in MANAGING_ROLES or testimonial.employee_id == actor.id
+    )
+    if not allowed or not testimonial.photo_key:
+        raise NotFound(str(_l("No such photo.")))
+    return testimonial
+
+
+def my_testimonials(actor: User) -> list[Testimonial]:
+    """The testimonials that quote the actor."""
+    return list(
+        db.session.scalars(
+            db.select(Testimonial)
+            .where(Testimonial.organization_id == actor.organization_id, Testimonial.employee_id == actor.id)
+            .order_by(Testimonial.created_at.desc(), Testimonial.id.desc())
+        )
+    )
+
+
+def _own_testimonial(actor: User, testimonial_id: int) -> Testimonial:
+    testimonial = db.session.scalar(
+        db.select(Testimonial).where(
+            Testimonial.id == testimonial_id,
+            Testimonial.organization_id == actor.organization_id,
+            Testimonial.employee_id == actor.id,
+        )
+    )
+    if testimonial is None:
+        raise NotFound(str(_l("No such testimonial of yours.")))
+    return testimonial
+
+
+def approve_testimonial(actor: User, testimonial_id: int) -> Testimonial:
+    """The quoted colleague agrees to be shown (again, after a withdrawal)."""
+    testimonial = _own_testimonial(actor, testimonial_id)
+    if testimonial.employee_approved_at and not testimonial.withdrawn_at:
+        raise Conflict(str(_l("You already approved this testimonial.")))
+    testimonial.employee_approved_at = utcnow()
+    testimonial.withdrawn_at = None
+    record_audit(actor.organization_id, actor, "testimonial.approved", "testimonial", testimonial.id)
+    return testimonial
+
+
+def withdraw_testimonial(actor: User, testimonial_id: int) -> Testimonial:
+    """The quoted colleague withdraws consent: the testimonial is hidden at once."""
+    testimonial = _own_testimonial(actor, testimonial_id)
+    if testimonial.withdrawn_at:
+        raise Conflict(str(_l("You already withdrew this testimonial.")))
+    testimonial.withdrawn_at = utcnow()
+    record_audit(actor.organization_id, actor, "testimonial.withdrawn", "testimonial", testimonial.id)
+    return testimonial
