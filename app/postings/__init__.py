@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("postings", __name__, url_prefix="/app/jobs")
 
-from app.postings import routes  # noqa: E402, F401
+from app.postings import question_routes, routes  # noqa: E402, F401

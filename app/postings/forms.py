@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -21,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
 from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, WORK_MODEL_LABELS
+from app.postings.questions import QUESTION_KIND_LABELS
 
 BLANK_ROWS = 2
 
@@ -165,3 +167,21 @@ class ButtonForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class QuestionForm(FlaskForm):
+    """One custom question of the apply form; choices and knockout answers one per line."""
+
+    label = StringField(_l("Question"), validators=[DataRequired(_l("Write the question.")), Length(max=200)])
+    help_text = StringField(_l("Help text (optional)"), validators=[Length(max=300)])
+    kind = SelectField(
+        _l("Answered with"),
+        choices=[SelectChoice(kind.value, label) for kind, label in QUESTION_KIND_LABELS.items()],
+    )
+    required = BooleanField(_l("An answer is required"))
+    choices = TextAreaField(_l("Choices, one per line"), validators=[Length(max=3000)])
+    knockout_answers = TextAreaField(_l("Knockout answers, one per line"), validators=[Length(max=3000)])
+    yes_no_knockout = SelectField(
+        _l("Knockout answer of a yes/no question"),
+        choices=[SelectChoice("", _l("None")), SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+    )
