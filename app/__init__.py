@@ -74,6 +74,7 @@ def register_services(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from app.admin import bp as admin_bp
+    from app.answering import bp as answering_bp
     from app.api import bp as api_bp
     from app.applications import bp as applications_bp
     from app.auth import bp as auth_bp
@@ -82,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.dev import bp as dev_bp
     from app.embed import bp as embed_bp
     from app.files import bp as files_bp
+    from app.interviews import bp as interviews_bp
     from app.journey import bp as journey_bp
     from app.marketing import bp as marketing_bp
     from app.portal import bp as portal_bp
@@ -102,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
         journey_bp,
         applications_bp,
         portal_bp,
+        interviews_bp,
+        answering_bp,
     ):
         app.register_blueprint(blueprint)
     if app.config["DEV_OUTBOX_ENABLED"]:

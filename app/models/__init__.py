@@ -11,6 +11,15 @@ from app.models.candidate import (
     JobQuestion,
     QuestionKind,
 )
+from app.models.interview import (
+    AnswerType,
+    InterviewAnswer,
+    InterviewInvitation,
+    InterviewQuestion,
+    InterviewTemplate,
+    InvitationState,
+    ProcessingState,
+)
 from app.models.job import (
     EmploymentType,
     Job,
@@ -28,6 +37,7 @@ from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
+    "AnswerType",
     "Application",
     "ApplicationAnswer",
     "ApplicationStage",
@@ -41,6 +51,11 @@ __all__ = [
     "DataExport",
     "EmploymentType",
     "EventType",
+    "InterviewAnswer",
+    "InterviewInvitation",
+    "InterviewQuestion",
+    "InterviewTemplate",
+    "InvitationState",
     "Job",
     "JobFaq",
     "JobLocation",
@@ -49,6 +64,7 @@ __all__ = [
     "JobStatus",
     "JourneyEvent",
     "Organization",
+    "ProcessingState",
     "QuestionKind",
     "Role",
     "SalaryPeriod",

@@ -96,6 +96,10 @@ class Job(db.Model):
     pitch_video_key: Mapped[str | None] = mapped_column(String(255))
     pitch_video_content_type: Mapped[str | None] = mapped_column(String(100))
     pitch_captions_key: Mapped[str | None] = mapped_column(String(255))
+    # The interview candidates of this job are invited to by default.
+    interview_template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interview_templates.id", ondelete="SET NULL")
+    )
 
     organization: Mapped[Organization] = relationship()
     hiring_manager: Mapped[User | None] = relationship()

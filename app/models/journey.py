@@ -29,6 +29,14 @@ class EventType(enum.StrEnum):
     APPLICATION_WITHDRAWN = "application_withdrawn"
     DATA_EXPORTED = "data_exported"
     DATA_DELETED = "data_deleted"
+    INTERVIEW_INVITED = "interview_invited"
+    INTERVIEW_OPENED = "interview_opened"
+    DEVICE_CHECK_PASSED = "device_check_passed"
+    DEVICE_CHECK_FAILED = "device_check_failed"
+    QUESTION_STARTED = "question_started"
+    QUESTION_SUBMITTED = "question_submitted"
+    INTERVIEW_COMPLETED = "interview_completed"
+    INTERVIEW_EXPIRED = "interview_expired"
 
 
 class Channel(enum.StrEnum):

@@ -1,0 +1,7 @@
+"""The candidate's side of an interview, reached through a personal link without an account."""
+
+from flask import Blueprint
+
+bp = Blueprint("answering", __name__, url_prefix="/interview")
+
+from app.answering import routes  # noqa: E402, F401

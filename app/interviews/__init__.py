@@ -1,0 +1,7 @@
+"""Staff side of asynchronous interviews: templates, recorded prompts, invitations, playback."""
+
+from flask import Blueprint
+
+bp = Blueprint("interviews", __name__, url_prefix="/app/interviews")
+
+from app.interviews import routes  # noqa: E402, F401
