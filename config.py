@@ -73,6 +73,11 @@ class Config:
         self.RATELIMIT_HEADERS_ENABLED = True
         self.JOURNEY_RATE_LIMIT = env.get("JOURNEY_RATE_LIMIT") or "120 per minute"
 
+        self.INTERVIEW_REMINDER_HOURS = env.get("INTERVIEW_REMINDER_HOURS") or "48,24"
+        self.INTERVIEW_ANSWER_MAX_BYTES = int(env.get("INTERVIEW_ANSWER_MAX_BYTES") or 300 * 1024 * 1024)
+        self.TRANSCRIPTION_ENABLED = _flag(env.get("TRANSCRIPTION_ENABLED"), True)
+        self.MEDIA_TIMEOUT_SECONDS = int(env.get("MEDIA_TIMEOUT_SECONDS") or 600)
+
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = self.PUBLIC_URL.startswith("https")

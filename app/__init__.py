@@ -108,8 +108,18 @@ def register_blueprints(app: Flask) -> None:
         answering_bp,
     ):
         app.register_blueprint(blueprint)
+    register_portal_notices()
     if app.config["DEV_OUTBOX_ENABLED"]:
         app.register_blueprint(dev_bp)
+
+
+def register_portal_notices() -> None:
+    """Let other areas show what waits for a candidate in the portal (interview invitations)."""
+    from app.interviews.invitations import pending_interview_notices
+    from app.portal.services import NOTICE_SOURCES
+
+    if pending_interview_notices not in NOTICE_SOURCES["invitations"]:
+        NOTICE_SOURCES["invitations"].append(pending_interview_notices)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -25,7 +25,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 # Every module that declares tasks; the consumer imports them all so that it knows them.
-TASK_MODULES: tuple[str, ...] = ("app.mail", "app.journey.tasks", "app.retention.tasks", "app.portal.tasks")
+TASK_MODULES: tuple[str, ...] = (
+    "app.mail",
+    "app.journey.tasks",
+    "app.retention.tasks",
+    "app.portal.tasks",
+    "app.interviews.tasks",
+    "app.media.tasks",
+)
 
 # In-memory and immediate until init_app says otherwise: importing this module does no I/O.
 huey = Huey("openround", immediate=True)

@@ -26,6 +26,7 @@ class NavItem:
 NAVIGATION: list[tuple[str, object, frozenset[Role]]] = [
     ("dashboard.index", _l("Dashboard"), frozenset(Role)),
     ("postings.index", _l("Jobs"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
+    ("interviews.index", _l("Interviews"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
     ("postings.testimonials", _l("Testimonials"), frozenset({Role.ADMIN, Role.RECRUITER})),
     ("marketing.embed", _l("Embed jobs"), frozenset({Role.ADMIN, Role.RECRUITER})),
     ("postings.my_testimonials", _l("My testimonials"), frozenset({Role.EMPLOYEE})),

