@@ -76,4 +76,7 @@ def test_the_export_holds_interview_answers_and_the_original_recording(app, tiny
     video = answers["Tell us about a robot you built"]
     assert video["kind"] == "video" and video["duration_seconds"] > 0
     assert archive.read(video["video_in_this_archive"]) == tiny_webm
-    assert "bob" not in json.dumps(exported).lower()
+    # Nothing of the other candidate: neither their address nor their recordings.
+    document = json.dumps(exported)
+    assert "bob@example.com" not in document
+    assert not any(key in document for key in data["bob_keys"])

@@ -19,18 +19,16 @@ FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-medi
 
 
 @pytest.fixture(scope="module")
-def media_browser():
+def media_browser(browser):
     """A headless Chromium whose camera and microphone are fakes that are always allowed."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS]
-        )
-        yield chromium
-        chromium.close()
+    # One Playwright per process: launch beside the session's browser, through its driver.
+    chromium = browser.browser_type.launch(
+        executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, *FAKE_MEDIA_ARGS]
+    )
+    yield chromium
+    chromium.close()
 
 
 def new_page(browser):

@@ -1,0 +1,230 @@
+"""Acceptance: a manager records a prompt, a candidate answers with a fake camera, a recruiter reviews it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
+
+import pytest
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.interviews import services
+from app.interviews.invitations import invite_application
+from app.models import Application, InterviewTemplate, Role, User
+from app.models.interview import (
+    AnswerType,
+    InterviewAnswer,
+    InterviewInvitation,
+    InterviewQuestion,
+    InvitationState,
+)
+from tests.e2e.test_answering import new_page
+from tests.factories import PASSWORD, make_organization, make_user
+from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers import link_in_mail
+from tests.test_applications import make_job
+from tests.test_interviews_invitations import make_application
+
+pytestmark = pytest.mark.e2e
+
+SPOKEN = "Hello, my name is Giulia."
+WRITTEN = "I would start by listening to the team."
+
+
+@pytest.fixture(scope="module")
+def capture_browser(browser, tmp_path_factory: pytest.TempPathFactory):
+    """A headless Chromium whose camera plays a test picture and whose microphone says SPOKEN, in a loop."""
+    espeak, ffmpeg = "/usr/bin/espeak-ng", shutil.which("ffmpeg")
+    if not os.path.exists(espeak) or ffmpeg is None:
+        pytest.skip("espeak-ng or ffmpeg is not installed")
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    folder = tmp_path_factory.mktemp("capture")
+    speech, audio, video = folder / "speech.wav", folder / "voice.wav", folder / "camera.y4m"
+    subprocess.run([espeak, "-s", "140", "-w", str(speech), SPOKEN], check=True, timeout=60)
+    # Half a second of silence after the sentence, so the looped sound has word boundaries.
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", "-i", str(speech), "-af", "apad=pad_dur=0.5",
+         "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(audio)],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    subprocess.run(
+        [ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "4",
+         "-pix_fmt", "yuv420p", str(video)],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--use-fake-ui-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}",
+        f"--use-file-for-fake-audio-capture={audio}",
+    ]
+    # One Playwright per process: launch beside the session's browser, through its driver.
+    chromium = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=args)
+    yield chromium
+    chromium.close()
+
+
+def make_world(app) -> dict:
+    """An organization with a manager and a recruiter, a published job, an application and a template."""
+    with app.app_context():
+        organization = make_organization(name="Aurora Robotics")
+        recruiter = make_user(organization, Role.RECRUITER, email="rita@example.com", name="Rita Recruiter")
+        make_user(organization, Role.MANAGER, email="marta@example.com", name="Marta Manager")
+        job = make_job(organization, title="Robotics Engineer")
+        application = make_application(job, "Giulia Rossi", "giulia@example.com")
+        template = services.create_template(recruiter, services.TemplateData(name="First round"))
+        # Unlimited thinking time: the test presses "Start recording now" itself.
+        video = {"answer_type": AnswerType.VIDEO, "think_seconds": None, "max_seconds": 10, "retakes": 1}
+        questions = [
+            services.add_question(
+                recruiter, template.id, services.QuestionData("Introduce yourself", **video)
+            ),
+            services.add_question(recruiter, template.id, services.QuestionData("Why robots?", **video)),
+            services.add_question(
+                recruiter,
+                template.id,
+                services.QuestionData("How would you start?", answer_type=AnswerType.TEXT, max_chars=500),
+            ),
+        ]
+        db.session.commit()
+        return {
+            "recruiter": recruiter.id,
+            "application": application.id,
+            "template": template.id,
+            "questions": [question.id for question in questions],
+        }
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """Sign a staff member in through the login form."""
+    page.goto(f"{base}/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/app/")
+
+
+def record_answer(page) -> None:
+    """Record about four seconds with the answer recorder and wait until the answer is saved."""
+    page.get_by_role("button", name="Start recording now").click()
+    expect(page.get_by_role("button", name="Stop recording")).to_be_visible()
+    page.wait_for_timeout(4_000)  # the fake microphone says the sentence more than once
+    page.get_by_role("button", name="Stop recording").click()
+    expect(page.locator("[data-status]")).to_contain_text("Your answer is saved.", timeout=45_000)
+
+
+def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, capture_browser):
+    world = make_world(app)
+    base = live_server.url
+    first, second, third = world["questions"]
+
+    # 3. The manager records the first question's prompt on its page.
+    context, page, errors = new_page(capture_browser)
+    sign_in(page, base, "marta@example.com")
+    page.goto(f"{base}/app/interviews/{world['template']}/questions/{first}")
+    page.get_by_role("button", name="Turn on the camera").click()
+    expect(page.locator(".recorder-status")).to_contain_text("Camera on")
+    page.get_by_role("button", name="Start recording").click()
+    expect(page.locator(".recorder-timer")).to_have_text(re.compile(r"^0:0[2-9] "))
+    page.get_by_role("button", name="Stop recording").click()
+    expect(page.locator(".recorder-status")).to_contain_text("Recorded")
+    # The ticket, the upload and the confirm: stop at the first failure, or at the confirm.
+    with page.expect_response(
+        lambda response: "/video/" in response.url and (not response.ok or response.url.endswith("/confirm")),
+        timeout=45_000,
+    ) as saved:
+        page.get_by_role("button", name="Use this recording").click()
+    assert saved.value.ok, f"{saved.value.url}: {saved.value.text()}"
+    expect(page.locator("video.prompt-video")).to_be_visible(timeout=45_000)  # the page reloads when saved
+    assert errors == []
+    context.close()
+    with app.app_context():
+        prompt = db.session.get(InterviewQuestion, first)
+        assert prompt.prompt_video_key and prompt.prompt_video_key.startswith("prompt-videos/")
+        assert prompt.prompt_recorded_by.email == "marta@example.com"
+
+    # 4. The recruiter invites the candidate; the personal link arrives by e-mail.
+    with app.app_context():
+        invitation, _raw = invite_application(
+            db.session.get(User, world["recruiter"]),
+            db.session.get(Application, world["application"]),
+            db.session.get(InterviewTemplate, world["template"]),
+            datetime.now(UTC) + timedelta(days=7),
+        )
+        db.session.commit()
+        invitation_id = invitation.id
+    link = base + link_in_mail(app, "giulia@example.com", "interview/")
+
+    # 5. The candidate checks the devices, answers the first question with the prompt shown, and leaves.
+    context, page, errors = new_page(capture_browser)
+    page.goto(link)
+    page.get_by_role("link", name="Start").click()
+    expect(page.locator("[data-status]")).to_contain_text("Camera and microphone work")
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_text("Question 1 of 3")).to_be_visible()
+    expect(page.locator("video.prompt-video")).to_be_visible()
+    record_answer(page)
+    assert errors == []
+    context.close()
+
+    # On another device the same link resumes at question 2, which is recorded twice.
+    context, page, errors = new_page(capture_browser)
+    page.goto(link)
+    page.get_by_role("link", name="Continue").click()
+    expect(page.get_by_text("Question 2 of 3")).to_be_visible()
+    record_answer(page)
+    page.get_by_role("button", name="Record again").click()
+    record_answer(page)
+    expect(page.get_by_role("button", name="Record again")).to_be_hidden()  # no takes left
+    page.get_by_role("link", name="Next").click()
+    expect(page.get_by_text("Question 3 of 3")).to_be_visible()
+    page.get_by_label("Your answer").fill(WRITTEN)
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Send my interview").click()
+    expect(page.get_by_role("heading", name="Thank you, your interview was sent")).to_be_visible()
+    assert errors == []
+    context.close()
+
+    # 6. A recruiter reviews every answer.
+    context, page, errors = new_page(capture_browser)
+    sign_in(page, base, "rita@example.com")
+    page.goto(f"{base}/app/interviews/invitations/{invitation_id}")
+    sections = page.locator("section.playback-question")
+    expect(sections).to_have_count(3)
+    transcripts = []
+    for index in (0, 1):
+        section = sections.nth(index)
+        video = section.locator("video.answer-video")
+        poster = video.get_attribute("poster")
+        mp4 = section.locator('source[type="video/mp4"]').get_attribute("src")
+        assert poster and mp4
+        assert page.request.get(urljoin(page.url, poster)).body()[:3] == b"\xff\xd8\xff"  # a JPEG
+        assert page.request.get(urljoin(page.url, mp4)).body()[4:8] == b"ftyp"  # an MP4
+        if section.locator("p.transcript").count():
+            transcripts.append(section.locator("p.transcript").inner_text().lower())
+    assert any("hello" in text or "name" in text for text in transcripts), transcripts
+    expect(sections.nth(2).locator("p.text-answer")).to_have_text(WRITTEN)
+    assert errors == []
+    context.close()
+
+    # 7. One answer per question; the retaken one counts two attempts.
+    with app.app_context():
+        assert db.session.get(InterviewInvitation, invitation_id).state == InvitationState.COMPLETED
+        answers = {
+            answer.question_id: answer
+            for answer in db.session.scalars(
+                db.select(InterviewAnswer).where(InterviewAnswer.invitation_id == invitation_id)
+            )
+        }
+        assert len(answers) == 3 and set(answers) == {first, second, third}
+        assert answers[first].attempts == 1 and answers[second].attempts == 2
+        assert answers[third].text == WRITTEN
