@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import BinaryIO
 
 import filetype
+from flask_babel import lazy_gettext as _l
 
-from app.errors import Invalid
-from app.storage import FileTooLarge, StoredObject, get_storage
+from app.errors import Invalid, NotFound
+from app.storage import FileTooLarge, StoredObject, UploadTicket, get_storage
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
@@ -42,3 +43,41 @@ def store_checked_upload(
         return get_storage().save(stream, prefix=prefix, content_type=content_type, max_size=max_size)
     except FileTooLarge:
         raise Invalid(too_large, field=field) from None
+
+
+# Enough of the start of a file for filetype to recognise a video container.
+VIDEO_SNIFF_BYTES = 8192
+
+
+def recording_ticket(prefix: str, content_type: str, max_size: int) -> UploadTicket:
+    """Where a browser may upload one recording (WebM or MP4) directly, under ``prefix``."""
+    base_type = content_type.split(";", 1)[0].strip().lower()
+    if base_type not in VIDEO_TYPES:
+        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="content_type")
+    return get_storage().upload_ticket(prefix=prefix, content_type=base_type, max_size=max_size)
+
+
+def verify_recording(key: str, *, prefix: str, max_size: int, foreign: str) -> StoredObject:
+    """Check that a browser upload under ``prefix`` exists, fits ``max_size`` and really is WebM or MP4.
+
+    ``foreign`` is the message for a key that was not issued under ``prefix``. Returns the
+    stored object with the content type found in its bytes.
+    """
+    if ".." in key or not key.startswith(f"{prefix.rstrip('/')}/"):
+        raise Invalid(foreign, field="key")
+    storage = get_storage()
+    try:
+        stored = storage.stat(key)
+    except ValueError:
+        stored = None
+    if stored is None:
+        raise NotFound(str(_l("The upload was not found. Upload the video again.")))
+    if stored.size == 0 or stored.size > max_size:
+        raise Invalid(str(_l("The video is empty or larger than allowed.")), field="key")
+    if stored.content_type not in VIDEO_TYPES:
+        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="key")
+    with storage.open(key) as handle:
+        kind = filetype.guess(handle.read(VIDEO_SNIFF_BYTES))
+    if kind is None or kind.mime not in VIDEO_TYPES:
+        raise Invalid(str(_l("The uploaded file is not a WebM or MP4 video.")), field="key")
+    return StoredObject(key=key, size=stored.size, content_type=kind.mime)

@@ -6,7 +6,6 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import filetype
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -27,14 +26,12 @@ from app.models.interview import (
     ProcessingState,
 )
 from app.security import hash_token
-from app.storage import UploadTicket, get_storage
-from app.uploads import VIDEO_TYPES
+from app.storage import UploadTicket
+from app.uploads import recording_ticket, verify_recording
 
 ANSWER_PREFIX = "answers"
 # Browsers record roughly 1-5 MB a minute; 300 MB leaves room for long answers on good cameras.
 ANSWER_MAX_BYTES_CAP = 300 * 1024 * 1024
-# filetype reads at most this many bytes to recognise a format.
-SNIFF_BYTES = 8192
 # Rough minutes for a written answer, for the estimate on the welcome page.
 TEXT_ANSWER_SECONDS = 180
 CLOSED_STATES = (InvitationState.EXPIRED, InvitationState.CANCELLED)
@@ -332,31 +329,7 @@ def answer_upload_ticket(
     answer = _check_video_allowed(invitation, question)
     if _out_of_attempts(question, answer):
         raise Conflict(str(_l("You have used every take for this question.")))
-    base_type = content_type.split(";", 1)[0].strip().lower()
-    if base_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="content_type")
-    return get_storage().upload_ticket(
-        prefix=f"{ANSWER_PREFIX}/{invitation.id}", content_type=base_type, max_size=answer_max_bytes()
-    )
-
-
-def _verified_video_type(key: str, max_size: int) -> tuple[str, int]:
-    storage = get_storage()
-    try:
-        stored = storage.stat(key)
-    except ValueError:
-        stored = None
-    if stored is None:
-        raise NotFound(str(_l("The upload was not found. Upload the video again.")))
-    if stored.size == 0 or stored.size > max_size:
-        raise Invalid(str(_l("The video is empty or larger than allowed.")), field="key")
-    if stored.content_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="key")
-    with storage.open(key) as handle:
-        kind = filetype.guess(handle.read(SNIFF_BYTES))
-    if kind is None or kind.mime not in VIDEO_TYPES:
-        raise Invalid(str(_l("The uploaded file is not a WebM or MP4 video.")), field="key")
-    return kind.mime, stored.size
+    return recording_ticket(f"{ANSWER_PREFIX}/{invitation.id}", content_type, answer_max_bytes())
 
 
 def submit_video_answer(
@@ -366,11 +339,15 @@ def submit_video_answer(
     answer = _check_video_allowed(invitation, question)
     if answer is not None and answer.video_key == key and answer.submitted_at is not None:
         return answer  # a retried confirm after a lost response: already counted
-    if ".." in key or not key.startswith(f"{ANSWER_PREFIX}/{invitation.id}/"):
-        raise Invalid(str(_l("This upload does not belong to this interview.")), field="key")
     if _out_of_attempts(question, answer):
         raise Conflict(str(_l("You have used every take for this question.")))
-    content_type, size = _verified_video_type(key, answer_max_bytes())
+    stored = verify_recording(
+        key,
+        prefix=f"{ANSWER_PREFIX}/{invitation.id}",
+        max_size=answer_max_bytes(),
+        foreign=str(_l("This upload does not belong to this interview.")),
+    )
+    content_type, size = stored.content_type, stored.size
     answer = _upsert_answer(invitation, question, AnswerType.VIDEO)
     old_keys = [
         old for old in (answer.video_key, answer.mp4_key, answer.poster_key, answer.captions_key) if old

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import filetype
 from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
@@ -14,8 +13,8 @@ from app.extensions import db
 from app.media.services import queue_prompt_processing
 from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
-from app.storage import UploadTicket, get_storage
-from app.uploads import VIDEO_TYPES, store_checked_upload
+from app.storage import UploadTicket
+from app.uploads import VIDEO_TYPES, recording_ticket, store_checked_upload, verify_recording
 
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
 VIEWING_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)
@@ -25,8 +24,6 @@ PROMPT_RECORD_SECONDS = 180
 MIN_SECONDS, MAX_SECONDS = 10, 600
 MIN_CHARS, MAX_CHARS = 100, 5000
 MAX_RETAKES = 5
-# filetype reads at most this many bytes to recognise a format.
-SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -319,35 +316,19 @@ def _set_prompt_video(actor: User, question: InterviewQuestion, key: str, conten
 def prompt_video_ticket(actor: User, template_id: int, question_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded prompt directly."""
     get_question(actor, template_id, question_id)
-    base_type = content_type.split(";", 1)[0].strip().lower()
-    if base_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="content_type")
-    return get_storage().upload_ticket(
-        prefix=PROMPT_VIDEO_PREFIX, content_type=base_type, max_size=PROMPT_VIDEO_MAX_BYTES
-    )
+    return recording_ticket(PROMPT_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
 
 
 def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the question's prompt after checking it; returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    if not key.startswith(f"{PROMPT_VIDEO_PREFIX}/") or ".." in key:
-        raise Invalid(str(_l("This upload does not belong to a question video.")), field="key")
-    storage = get_storage()
-    try:
-        stored = storage.stat(key)
-    except ValueError:
-        stored = None
-    if stored is None:
-        raise NotFound(str(_l("The upload was not found. Upload the video again.")))
-    if stored.size > PROMPT_VIDEO_MAX_BYTES or stored.size == 0:
-        raise Invalid(str(_l("The video must be at most 200 MB.")), field="key")
-    if stored.content_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="key")
-    with storage.open(key) as handle:
-        kind = filetype.guess(handle.read(SNIFF_BYTES))
-    if kind is None or kind.mime not in VIDEO_TYPES:
-        raise Invalid(str(_l("The uploaded file is not a WebM or MP4 video.")), field="key")
-    return _set_prompt_video(actor, question, key, kind.mime)
+    stored = verify_recording(
+        key,
+        prefix=PROMPT_VIDEO_PREFIX,
+        max_size=PROMPT_VIDEO_MAX_BYTES,
+        foreign=str(_l("This upload does not belong to a question video.")),
+    )
+    return _set_prompt_video(actor, question, key, stored.content_type)
 
 
 def upload_prompt_video(actor: User, template_id: int, question_id: int, stream: BinaryIO) -> list[str]:

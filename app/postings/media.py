@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-import filetype
 from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
@@ -13,14 +12,12 @@ from app.extensions import db
 from app.models import Job, JobPhoto, User
 from app.postings.services import get_job, get_managed_job
 from app.storage import FileTooLarge, UploadTicket, get_storage
-from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
+from app.uploads import IMAGE_TYPES, VIDEO_TYPES, recording_ticket, store_checked_upload, verify_recording
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
 CAPTIONS_MAX_BYTES = 1024 * 1024
 PITCH_VIDEO_PREFIX = "pitch-videos"
-# filetype reads at most this many bytes to recognise a format.
-SNIFF_BYTES = 8192
 
 
 # --- photos -------------------------------------------------------------------------------------
@@ -118,35 +115,19 @@ def replace_pitch_video(actor: User, job_id: int, stream: BinaryIO) -> list[str]
 def pitch_video_ticket(actor: User, job_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded pitch video directly."""
     _video_job(actor, job_id)
-    base_type = content_type.split(";", 1)[0].strip().lower()
-    if base_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="content_type")
-    return get_storage().upload_ticket(
-        prefix=PITCH_VIDEO_PREFIX, content_type=base_type, max_size=VIDEO_MAX_BYTES
-    )
+    return recording_ticket(PITCH_VIDEO_PREFIX, content_type, VIDEO_MAX_BYTES)
 
 
 def confirm_pitch_video(actor: User, job_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the pitch video after checking it; returns old keys to delete."""
     job = _video_job(actor, job_id)
-    if not key.startswith(f"{PITCH_VIDEO_PREFIX}/") or ".." in key:
-        raise Invalid(str(_l("This upload does not belong to a pitch video.")), field="key")
-    storage = get_storage()
-    try:
-        stored = storage.stat(key)
-    except ValueError:
-        stored = None
-    if stored is None:
-        raise NotFound(str(_l("The upload was not found. Upload the video again.")))
-    if stored.size > VIDEO_MAX_BYTES or stored.size == 0:
-        raise Invalid(str(_l("The video must be at most 200 MB.")), field="key")
-    if stored.content_type not in VIDEO_TYPES:
-        raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="key")
-    with storage.open(key) as handle:
-        kind = filetype.guess(handle.read(SNIFF_BYTES))
-    if kind is None or kind.mime not in VIDEO_TYPES:
-        raise Invalid(str(_l("The uploaded file is not a WebM or MP4 video.")), field="key")
-    return _set_pitch_video(actor, job, key, kind.mime)
+    stored = verify_recording(
+        key,
+        prefix=PITCH_VIDEO_PREFIX,
+        max_size=VIDEO_MAX_BYTES,
+        foreign=str(_l("This upload does not belong to a pitch video.")),
+    )
+    return _set_pitch_video(actor, job, key, stored.content_type)
 
 
 def replace_pitch_captions(actor: User, job_id: int, stream: BinaryIO) -> list[str]:
