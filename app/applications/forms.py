@@ -10,20 +10,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
-# Names match the keys of sessionStorage "openround.firstTouch" that static/js/apply.js copies.
-ATTRIBUTION_FIELDS = (
-    "channel",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "referrer_host",
-    "embed_host",
-    "share_channel",
-    "ambassador_code",
-)
+from app.models.base import ATTRIBUTION_FIELDS  # also the keys static/js/apply.js copies
+
 # Short query parameters that links to the apply page may carry, and the field each fills.
 QUERY_ALIASES = {"ref": "ambassador_code", "s": "share_channel", "embed": "embed_host"}
 CV_ACCEPT = ".pdf,.docx,.odt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text"
@@ -47,24 +35,14 @@ class HttpUrl:
             raise ValidationError(self.message or _l("Write a full address starting with https://"))
 
 
-class ApplyForm(FlaskForm):
-    """What every application asks; build_apply_form adds the job's own questions."""
+class ContactFields(FlaskForm):
+    """The contact details a candidate gives when applying and may change on the portal."""
 
     name = StringField(
         _l("Full name"),
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Tell us your name.")), Length(max=120)],
         render_kw={"autocomplete": "name"},
-    )
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Tell us your e-mail address.")),
-            Email(_l("Write an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
     )
     phone = StringField(
         _l("Phone (optional)"),
@@ -82,11 +60,6 @@ class ApplyForm(FlaskForm):
         validators=[Optional(), Length(max=120)],
         render_kw={"autocomplete": "address-level2"},
     )
-    cv = FileField(
-        _l("CV (PDF, DOCX or ODT, at most 10 MB)"),
-        validators=[FileRequired(_l("Attach your CV."))],
-        render_kw={"accept": CV_ACCEPT},
-    )
     linkedin_url = URLField(
         _l("LinkedIn profile (optional)"),
         filters=[strip_whitespace],
@@ -96,6 +69,26 @@ class ApplyForm(FlaskForm):
         _l("Portfolio or website (optional)"),
         filters=[strip_whitespace],
         validators=[Optional(), Length(max=500), HttpUrl()],
+    )
+
+
+class ApplyForm(ContactFields):
+    """What every application asks; build_apply_form adds the job's own questions."""
+
+    email = EmailField(
+        _l("E-mail"),
+        filters=[strip_whitespace],
+        validators=[
+            DataRequired(_l("Tell us your e-mail address.")),
+            Email(_l("Write an e-mail address like name@example.com.")),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    cv = FileField(
+        _l("CV (PDF, DOCX or ODT, at most 10 MB)"),
+        validators=[FileRequired(_l("Attach your CV."))],
+        render_kw={"accept": CV_ACCEPT},
     )
     cover_note = TextAreaField(_l("A note to the team (optional)"), validators=[Optional(), Length(max=5000)])
     privacy = BooleanField(

@@ -34,6 +34,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.models.base import ATTRIBUTION_FIELDS
 from app.models.interview import InterviewAnswer, InterviewInvitation
 from app.storage import CHUNK_SIZE, ObjectNotFound, get_storage
 
@@ -41,19 +42,6 @@ logger = logging.getLogger(__name__)
 
 FILE_DELETIONS = "file_deletions"
 EXPORT_FORMAT_VERSION = 1
-ATTRIBUTION_FIELDS = (
-    "channel",
-    "source",
-    "utm_source",
-    "utm_medium",
-    "utm_campaign",
-    "utm_term",
-    "utm_content",
-    "referrer_host",
-    "embed_host",
-    "share_channel",
-    "ambassador_code",
-)
 
 
 # -- everything we hold ---------------------------------------------------------------------

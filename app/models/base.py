@@ -51,6 +51,22 @@ def enum_column(enum_class: type[enum.Enum], name: str, length: int = 20) -> Enu
     )
 
 
+# The attribution columns below, by name (forms, exports and services list them in this order).
+ATTRIBUTION_FIELDS = (
+    "channel",
+    "source",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "referrer_host",
+    "embed_host",
+    "share_channel",
+    "ambassador_code",
+)
+
+
 class AttributionColumns:
     """Where a visitor came from: the columns journey events and applications both carry."""
 

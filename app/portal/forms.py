@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms import EmailField, StringField
+from wtforms.validators import DataRequired, Email, Length
 
-from app.applications.forms import HttpUrl, strip_whitespace
+from app.applications.forms import ContactFields, strip_whitespace
 
 
 class LinkRequestForm(FlaskForm):
@@ -25,41 +25,8 @@ class LinkRequestForm(FlaskForm):
     )
 
 
-class ContactForm(FlaskForm):
+class ContactForm(ContactFields):
     """The contact details a candidate may change on the portal."""
-
-    name = StringField(
-        _l("Full name"),
-        filters=[strip_whitespace],
-        validators=[DataRequired(_l("Tell us your name.")), Length(max=120)],
-        render_kw={"autocomplete": "name"},
-    )
-    phone = StringField(
-        _l("Phone (optional)"),
-        filters=[strip_whitespace],
-        validators=[
-            Optional(),
-            Length(max=40),
-            Regexp(r"^[0-9+()./ -]+$", message=_l("Use digits, spaces and + ( ) - . / only.")),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
-    location = StringField(
-        _l("Where you live (optional)"),
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=120)],
-        render_kw={"autocomplete": "address-level2"},
-    )
-    linkedin_url = URLField(
-        _l("LinkedIn profile (optional)"),
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=500), HttpUrl()],
-    )
-    portfolio_url = URLField(
-        _l("Portfolio or website (optional)"),
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=500), HttpUrl()],
-    )
 
 
 class ConfirmForm(FlaskForm):
