@@ -74,6 +74,7 @@ def register_services(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from app.admin import bp as admin_bp
+    from app.advocacy import bp as advocacy_bp
     from app.answering import bp as answering_bp
     from app.api import bp as api_bp
     from app.applications import bp as applications_bp
@@ -82,13 +83,18 @@ def register_blueprints(app: Flask) -> None:
     from app.dashboard import bp as dashboard_bp
     from app.dev import bp as dev_bp
     from app.embed import bp as embed_bp
+    from app.feedback import bp as feedback_bp
     from app.files import bp as files_bp
     from app.interviews import bp as interviews_bp
     from app.journey import bp as journey_bp
     from app.marketing import bp as marketing_bp
+    from app.pipeline import bp as pipeline_bp
     from app.portal import bp as portal_bp
     from app.postings import bp as postings_bp
+    from app.profiles import bp as profiles_bp
+    from app.reviews import bp as reviews_bp
     from app.system import bp as system_bp
+    from app.voice import bp as voice_bp
 
     for blueprint in (
         system_bp,
@@ -106,9 +112,16 @@ def register_blueprints(app: Flask) -> None:
         portal_bp,
         interviews_bp,
         answering_bp,
+        pipeline_bp,
+        reviews_bp,
+        feedback_bp,
+        advocacy_bp,
+        voice_bp,
+        profiles_bp,
     ):
         app.register_blueprint(blueprint)
     register_portal_notices()
+    register_stage_listeners()
     if app.config["DEV_OUTBOX_ENABLED"]:
         app.register_blueprint(dev_bp)
 
@@ -120,6 +133,16 @@ def register_portal_notices() -> None:
 
     if pending_interview_notices not in NOTICE_SOURCES["invitations"]:
         NOTICE_SOURCES["invitations"].append(pending_interview_notices)
+
+
+def register_stage_listeners() -> None:
+    """Let other areas react when an application changes stage (surveys, points, messages)."""
+    from app.stages import STAGE_LISTENERS
+
+    listeners: list = []
+    for listener in listeners:
+        if listener not in STAGE_LISTENERS:
+            STAGE_LISTENERS.append(listener)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -364,7 +364,7 @@ def test_custom_questions_required_answers_and_knockout(app, client):
     assert post_application(client, path, **answers).status_code == 302
     with app.app_context():
         application = db.session.scalar(db.select(Application))
-        assert application.stage == ApplicationStage.NOT_A_FIT and application.knockout
+        assert application.stage == ApplicationStage.NEW and application.knockout
         stored = {answer.question_label: answer.value for answer in application.answers}
         assert stored == {
             "Do you have a work permit for Italy?": "no",

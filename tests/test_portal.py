@@ -8,17 +8,18 @@ from app.extensions import db
 from app.models import (
     Application,
     ApplicationStage,
-    ApplicationStageChange,
     Candidate,
     CandidateAccessToken,
     CandidateSession,
     JourneyEvent,
     QuestionKind,
     Role,
+    User,
     utcnow,
 )
 from app.portal.services import issue_portal_link
 from app.security import hash_token
+from app.stages import move_application
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, link_in_mail, sent_mail, submit, text_of
 from tests.test_applications import apply_path, make_job, make_question, post_application
@@ -194,20 +195,11 @@ def test_the_timeline_speaks_plainly_and_a_screening_flag_is_not_shown_as_a_reje
 
     with app.app_context():
         application = db.session.scalar(db.select(Application))
-        assert application.stage == ApplicationStage.NOT_A_FIT
+        assert application.stage == ApplicationStage.NEW and application.knockout
         [first] = application.stage_changes
-        assert (first.from_stage, first.to_stage, first.actor_user_id) == (None, "not_a_fit", None)
-        db.session.add(
-            ApplicationStageChange(
-                organization_id=application.organization_id,
-                application_id=application.id,
-                from_stage="new",
-                to_stage="not_a_fit",
-                actor_user_id=recruiter_id,
-                changed_at=utcnow(),
-            )
-        )
-        application.closed_at = utcnow()
+        assert (first.from_stage, first.to_stage, first.actor_user_id) == (None, "new", None)
+        move_application(application, ApplicationStage.REJECTED, db.session.get(User, recruiter_id))
+        assert application.closed_at is not None
         db.session.commit()
     page = text_of(client.get("/portal/"))
     assert "Status: <strong>Not a fit for this role</strong>" in page

@@ -246,7 +246,7 @@ def test_a_question_on_another_job_is_not_reachable_through_this_one(app, client
     assert client.get(_path(ids, f"/{question.id}/edit")).status_code == 404
 
 
-def test_an_added_knockout_shows_on_the_apply_form_and_routes_to_not_a_fit(app, client, ids):
+def test_an_added_knockout_shows_on_the_apply_form_and_starts_as_new_with_its_flag(app, client, ids):
     response = _add(
         client,
         ids,
@@ -268,4 +268,4 @@ def test_an_added_knockout_shows_on_the_apply_form_and_routes_to_not_a_fit(app, 
     assert post_application(client, path, **{f"q_{question.id}": "Night"}).status_code == 302
     with app.app_context():
         application = db.session.scalar(db.select(Application))
-        assert application.stage == ApplicationStage.NOT_A_FIT and application.knockout
+        assert application.stage == ApplicationStage.NEW and application.knockout

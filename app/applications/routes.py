@@ -14,6 +14,7 @@ from app.extensions import csrf, db, limiter
 from app.journey import services as journey
 from app.journey.attribution import Attribution
 from app.models import Job, Organization
+from app.stages import stage_names
 from app.storage import get_storage
 
 # Room for the other fields and the multipart framing around a CV of the largest allowed size.
@@ -72,7 +73,7 @@ def job_applications(job_id: int):
         "applications/job_applications.html",
         job=job,
         pagination=pagination,
-        stage_labels=services.STAGE_LABELS,
+        stage_labels=stage_names(current_user.organization_id),
         channel_labels=services.CHANNEL_LABELS,
     )
 
@@ -88,7 +89,7 @@ def detail(public_id: str):
         candidate=application.candidate,
         answers=[(answer.question_label, services.describe_answer(answer)) for answer in application.answers],
         cv=services.cv_links(application),
-        stage_labels=services.STAGE_LABELS,
+        stage_labels=stage_names(current_user.organization_id),
         channel_labels=services.CHANNEL_LABELS,
     )
 

@@ -49,11 +49,6 @@ from app.storage import LocalStorage, get_storage
 APPLY_RATE_LIMIT = "10 per hour"
 APPLICATIONS_PER_PAGE = 50
 INSERT_ATTEMPTS = 3
-STAGE_LABELS = {
-    ApplicationStage.NEW: _l("New"),
-    ApplicationStage.NOT_A_FIT: _l("Not a fit"),
-    ApplicationStage.WITHDRAWN: _l("Withdrawn"),
-}
 CHANNEL_LABELS = {
     Channel.CAREER_SITE: _l("Career site"),
     Channel.EMBED: _l("Job card on another site"),
@@ -253,7 +248,7 @@ def insert_application(
                     job_id=job.id,
                     candidate=candidate,
                     public_id=secrets.token_urlsafe(32),
-                    stage=ApplicationStage.NOT_A_FIT if knockout else ApplicationStage.NEW,
+                    stage=ApplicationStage.NEW,
                     knockout=knockout,
                     cover_note=applicant.cover_note.strip(),
                     cv_key=cv_key,
@@ -279,7 +274,7 @@ def insert_application(
                     ApplicationStageChange(
                         organization_id=organization.id,
                         from_stage=None,
-                        to_stage=application.stage.value,
+                        to_stage=application.stage,
                         actor_user_id=None,
                         changed_at=application.submitted_at,
                     )

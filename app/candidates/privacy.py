@@ -135,7 +135,7 @@ def _application_data(application: Application, cv_path: str | None) -> dict[str
     return {
         "reference": application.public_id,
         "job": {"title": application.job.title, "slug": application.job.slug},
-        "stage": application.stage.value,
+        "stage": application.stage,
         "submitted_at": _iso(application.submitted_at),
         "closed_at": _iso(application.closed_at),
         "cover_note": application.cover_note,

@@ -33,6 +33,7 @@ from app.models.job import (
 )
 from app.models.journey import Channel, EventType, JourneyEvent, VisitorSalt
 from app.models.organization import Organization
+from app.models.pipeline import PipelineStage, StageKind
 from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
@@ -64,11 +65,13 @@ __all__ = [
     "JobStatus",
     "JourneyEvent",
     "Organization",
+    "PipelineStage",
     "ProcessingState",
     "QuestionKind",
     "Role",
     "SalaryPeriod",
     "StaffSession",
+    "StageKind",
     "Testimonial",
     "TokenPurpose",
     "UTCDateTime",

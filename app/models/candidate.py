@@ -27,10 +27,16 @@ class QuestionKind(enum.StrEnum):
 
 
 class ApplicationStage(enum.StrEnum):
-    """Where an application stands. The review steps add their own stages."""
+    """The built-in stage keys; organizations may rename them and add their own (``PipelineStage``)."""
 
     NEW = "new"
-    NOT_A_FIT = "not_a_fit"
+    INTERVIEW_INVITED = "interview_invited"
+    INTERVIEW_COMPLETED = "interview_completed"
+    SHORTLISTED = "shortlisted"
+    MANAGER_REVIEW = "manager_review"
+    OFFER = "offer"
+    HIRED = "hired"
+    REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
 
@@ -109,9 +115,8 @@ class Application(AttributionColumns, db.Model):
     job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"))
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"))
     public_id: Mapped[str] = mapped_column(String(43), unique=True)
-    stage: Mapped[ApplicationStage] = mapped_column(
-        enum_column(ApplicationStage, "application_stage"), default=ApplicationStage.NEW
-    )
+    # The key of one of the organization's pipeline stages (see ``app.pipeline.stages``).
+    stage: Mapped[str] = mapped_column(String(40), default=ApplicationStage.NEW.value)
     cover_note: Mapped[str] = mapped_column(Text, default="")
     cv_key: Mapped[str | None] = mapped_column(String(255))
     cv_filename: Mapped[str | None] = mapped_column(String(255))

@@ -13,6 +13,7 @@ from app.audit import record_audit
 from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Organization, User
+from app.stages import ensure_default_stages
 from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
 from config import SUPPORTED_LANGUAGES
 
@@ -85,6 +86,7 @@ def create_organization(name: str, slug: str | None = None, default_language: st
     )
     db.session.add(organization)
     db.session.flush()
+    ensure_default_stages(organization)
     return organization
 
 

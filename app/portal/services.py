@@ -38,9 +38,14 @@ PORTAL_LINK_TTL = timedelta(days=7)
 PORTAL_SESSION_LIFETIME = timedelta(days=30)
 LINK_REQUEST_RATE_LIMIT = "5 per 15 minutes"
 ERASURE_REASON = "candidate_request"
+# What candidates read: coarse on purpose, whatever the organization calls its own stages.
 STATUS_LABELS = {
     ApplicationStage.NEW: _l("Received"),
-    ApplicationStage.NOT_A_FIT: _l("Not a fit for this role"),
+    ApplicationStage.INTERVIEW_INVITED: _l("Interview"),
+    ApplicationStage.INTERVIEW_COMPLETED: _l("Interview completed"),
+    ApplicationStage.OFFER: _l("Offer"),
+    ApplicationStage.HIRED: _l("Hired"),
+    ApplicationStage.REJECTED: _l("Not a fit for this role"),
     ApplicationStage.WITHDRAWN: _l("Withdrawn"),
 }
 OTHER_STATUS_LABEL = _l("In progress")
@@ -51,6 +56,7 @@ class TimelineKind(enum.StrEnum):
 
     RECEIVED = "received"
     NOT_A_FIT = "not_a_fit"
+    HIRED = "hired"
     WITHDRAWN = "withdrawn"
     BACK_IN_REVIEW = "back_in_review"
     MOVED_ON = "moved_on"
@@ -289,21 +295,15 @@ def timeline_kind(stage: str) -> TimelineKind:
     """How a move to ``stage`` reads on the timeline; stages added later read as a step forward."""
     return {
         ApplicationStage.NEW.value: TimelineKind.BACK_IN_REVIEW,
-        ApplicationStage.NOT_A_FIT.value: TimelineKind.NOT_A_FIT,
+        ApplicationStage.REJECTED.value: TimelineKind.NOT_A_FIT,
+        ApplicationStage.HIRED.value: TimelineKind.HIRED,
         ApplicationStage.WITHDRAWN.value: TimelineKind.WITHDRAWN,
     }.get(stage, TimelineKind.MOVED_ON)
 
 
 def visible_stage(application: Application) -> str:
-    """The stage the candidate sees.
-
-    An answer flagged by the screening questions files the application as "not a fit" for a
-    person to confirm; until someone moves it, the candidate sees it as received.
-    """
-    moved = [change for change in application.stage_changes if change.from_stage is not None]
-    if not moved and application.stage != ApplicationStage.WITHDRAWN:
-        return ApplicationStage.NEW.value
-    return application.stage.value
+    """The stage the candidate sees."""
+    return application.stage
 
 
 def status_label(stage: str) -> str:
@@ -383,7 +383,7 @@ def withdraw_application(candidate: Candidate, application: Application) -> Appl
     change = ApplicationStageChange(
         organization_id=application.organization_id,
         application_id=application.id,
-        from_stage=application.stage.value,
+        from_stage=application.stage,
         to_stage=ApplicationStage.WITHDRAWN.value,
         actor_user_id=None,
         changed_at=now,

@@ -1,0 +1,7 @@
+"""Pipeline per job: stages, the board and the list, filters, search and bulk actions."""
+
+from flask import Blueprint
+
+bp = Blueprint("pipeline", __name__, url_prefix="/app/pipeline")
+
+from app.pipeline import routes  # noqa: E402, F401

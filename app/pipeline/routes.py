@@ -1,0 +1,3 @@
+"""Routes of the pipeline area."""
+
+from app.pipeline import bp  # noqa: F401

@@ -1,0 +1,7 @@
+"""Profiles that employees own: skills, languages, interests, each with its visibility."""
+
+from flask import Blueprint
+
+bp = Blueprint("profiles", __name__, url_prefix="/app/profiles")
+
+from app.profiles import routes  # noqa: E402, F401

@@ -1,0 +1,3 @@
+"""Routes of the profiles area."""
+
+from app.profiles import bp  # noqa: F401

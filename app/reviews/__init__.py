@@ -1,0 +1,7 @@
+"""Reviewing interviews: ratings, scorecards, comments, shortlists and their shares."""
+
+from flask import Blueprint
+
+bp = Blueprint("reviews", __name__, url_prefix="/app/reviews")
+
+from app.reviews import routes  # noqa: E402, F401

@@ -1,0 +1,3 @@
+"""Routes of the reviews area."""
+
+from app.reviews import bp  # noqa: F401

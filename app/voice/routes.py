@@ -1,0 +1,3 @@
+"""Routes of the voice area."""
+
+from app.voice import bp  # noqa: F401
