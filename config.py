@@ -77,6 +77,11 @@ class Config:
         self.INTERVIEW_ANSWER_MAX_BYTES = int(env.get("INTERVIEW_ANSWER_MAX_BYTES") or 300 * 1024 * 1024)
         self.TRANSCRIPTION_ENABLED = _flag(env.get("TRANSCRIPTION_ENABLED"), True)
         self.MEDIA_TIMEOUT_SECONDS = int(env.get("MEDIA_TIMEOUT_SECONDS") or 600)
+        # A multilingual faster-whisper model directory; without it only English is transcribed.
+        self.WHISPER_MODEL_PATH = env.get("WHISPER_MODEL_PATH") or None
+        self.INTERVIEW_UPLOAD_RATE_LIMIT = env.get("INTERVIEW_UPLOAD_RATE_LIMIT") or "60 per hour"
+        self.INTERVIEW_MULTIPART_THRESHOLD = int(env.get("INTERVIEW_MULTIPART_THRESHOLD") or 64 * 1024 * 1024)
+        self.INTERVIEW_MULTIPART_PART_SIZE = int(env.get("INTERVIEW_MULTIPART_PART_SIZE") or 16 * 1024 * 1024)
 
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"

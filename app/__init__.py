@@ -75,6 +75,8 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per area of the product."""
     from app.admin import bp as admin_bp
     from app.advocacy import bp as advocacy_bp
+    from app.advocacy import public_bp as advocacy_public_bp
+    from app.analytics import bp as analytics_bp
     from app.answering import bp as answering_bp
     from app.api import bp as api_bp
     from app.applications import bp as applications_bp
@@ -116,8 +118,10 @@ def register_blueprints(app: Flask) -> None:
         reviews_bp,
         feedback_bp,
         advocacy_bp,
+        advocacy_public_bp,
         voice_bp,
         profiles_bp,
+        analytics_bp,
     ):
         app.register_blueprint(blueprint)
     register_portal_notices()
@@ -138,8 +142,9 @@ def register_portal_notices() -> None:
 def register_stage_listeners() -> None:
     """Let other areas react when an application changes stage (surveys, points, messages)."""
     from app.stages import STAGE_LISTENERS
+    from app.voice.services import on_stage_changed as offer_decision_survey
 
-    listeners: list = []
+    listeners = [offer_decision_survey]
     for listener in listeners:
         if listener not in STAGE_LISTENERS:
             STAGE_LISTENERS.append(listener)

@@ -13,9 +13,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.admin.services import create_user
+from app.advocacy.demo import seed_demo_advocacy
 from app.answering import services as answering
 from app.auth.services import set_password
 from app.extensions import db
+from app.feedback.demo import seed_demo_feedback
 from app.interviews.invitations import cancel_invitation, expire_invitation, invite_application
 from app.interviews.services import PROMPT_VIDEO_PREFIX
 from app.media.services import queue_prompt_processing
@@ -39,6 +41,7 @@ from app.models.interview import (
     InterviewTemplate,
     InvitationState,
 )
+from app.pipeline.demo import seed_demo_pipeline
 from app.postings.services import (
     FaqData,
     JobData,
@@ -48,7 +51,10 @@ from app.postings.services import (
     publish_job,
 )
 from app.postings.testimonials import create_testimonial
+from app.reviews.demo import seed_demo_reviews
+from app.stages import ensure_default_stages
 from app.storage import get_storage
+from app.voice.demo import seed_demo_voice
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +103,14 @@ def seed_demo(reset_passwords: bool = False) -> DemoResult:
     result = DemoResult(organization)
     for email, name, role in DEMO_STAFF:
         _seed_staff_member(result, email, name, role, reset_passwords)
+    ensure_default_stages(result.organization)
     _seed_jobs(result.organization)
+    seed_demo_advocacy(result.organization)
     _seed_interviews(result.organization)
+    seed_demo_pipeline(result.organization)
+    seed_demo_reviews(result.organization)
+    seed_demo_feedback(result.organization)
+    seed_demo_voice(result.organization)
     return result
 
 

@@ -31,7 +31,10 @@ TASK_MODULES: tuple[str, ...] = (
     "app.retention.tasks",
     "app.portal.tasks",
     "app.interviews.tasks",
+    "app.feedback.tasks",
     "app.media.tasks",
+    "app.advocacy.tasks",
+    "app.voice.tasks",
 )
 
 # In-memory and immediate until init_app says otherwise: importing this module does no I/O.

@@ -115,7 +115,12 @@ def stage_label(organization_id: int, key: str) -> str:
 
 def find_stage(organization_id: int, key: str) -> Stage:
     """One of the organization's stages that can take applications; Invalid otherwise."""
-    for stage in stages_for(organization_id):
+    for stage in stages_for(organization_id, include_archived=True):
+        if stage.key == key and stage.archived:
+            raise Invalid(
+                str(_l("“%(stage)s” is archived and takes no new applications.", stage=stage.name)),
+                field="stage",
+            )
         if stage.key == key:
             return stage
     raise Invalid(str(_l("There is no stage “%(stage)s” in this pipeline.", stage=key)), field="stage")
@@ -159,7 +164,8 @@ def advance_application(
     """Move forward automatically (e.g. when an interview is sent), never backwards nor out of an end stage."""
     stages = stages_for(application.organization_id, include_archived=True)
     positions = {stage.key: index for index, stage in enumerate(stages)}
-    if to_key not in positions or application.closed_at is not None:
+    archived = {stage.key for stage in stages if stage.archived}
+    if to_key not in positions or to_key in archived or application.closed_at is not None:
         return None
     if stage_kind(application.organization_id, application.stage).is_end:
         return None

@@ -27,11 +27,20 @@ NAVIGATION: list[tuple[str, object, frozenset[Role]]] = [
     ("dashboard.index", _l("Dashboard"), frozenset(Role)),
     ("postings.index", _l("Jobs"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
     ("interviews.index", _l("Interviews"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
+    ("reviews.shortlists", _l("Shortlists"), frozenset({Role.ADMIN, Role.RECRUITER, Role.MANAGER})),
     ("postings.testimonials", _l("Testimonials"), frozenset({Role.ADMIN, Role.RECRUITER})),
     ("marketing.embed", _l("Embed jobs"), frozenset({Role.ADMIN, Role.RECRUITER})),
+    ("analytics.index", _l("Analytics"), frozenset({Role.ADMIN, Role.RECRUITER})),
+    ("feedback.templates", _l("Messages"), frozenset({Role.ADMIN, Role.RECRUITER})),
     ("postings.my_testimonials", _l("My testimonials"), frozenset({Role.EMPLOYEE})),
+    ("voice.results", _l("Candidate experience"), frozenset({Role.ADMIN, Role.RECRUITER})),
+    ("voice.pulse_list", _l("Employee pulse"), frozenset({Role.ADMIN})),
+    ("profiles.index", _l("Profiles"), frozenset(Role)),
+    ("advocacy.home", _l("Share jobs"), frozenset({Role.EMPLOYEE, Role.MANAGER})),
+    ("advocacy.report", _l("Advocacy"), frozenset({Role.ADMIN, Role.RECRUITER})),
     ("admin.users", _l("Colleagues"), frozenset({Role.ADMIN})),
     ("admin.organization", _l("Organization"), frozenset({Role.ADMIN})),
+    ("pipeline.stages", _l("Pipeline stages"), frozenset({Role.ADMIN})),
 ]
 
 

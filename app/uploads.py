@@ -49,12 +49,33 @@ def store_checked_upload(
 VIDEO_SNIFF_BYTES = 8192
 
 
-def recording_ticket(prefix: str, content_type: str, max_size: int) -> UploadTicket:
-    """Where a browser may upload one recording (WebM or MP4) directly, under ``prefix``."""
+def recording_type(content_type: str) -> str:
+    """The container of a browser recording ("video/webm;codecs=vp8" → "video/webm"); Invalid if not a video."""
     base_type = content_type.split(";", 1)[0].strip().lower()
     if base_type not in VIDEO_TYPES:
         raise Invalid(str(_l("Recordings must be WebM or MP4 videos.")), field="content_type")
-    return get_storage().upload_ticket(prefix=prefix, content_type=base_type, max_size=max_size)
+    return base_type
+
+
+def recording_ticket(
+    prefix: str,
+    content_type: str,
+    max_size: int,
+    *,
+    key: str | None = None,
+    expires_in: int | None = None,
+) -> UploadTicket:
+    """Where a browser may upload one recording (WebM or MP4) directly, under ``prefix``.
+
+    ``key`` renews an earlier ticket's key (a retry overwrites instead of adding an object).
+    """
+    return get_storage().upload_ticket(
+        prefix=prefix,
+        content_type=recording_type(content_type),
+        max_size=max_size,
+        key=key,
+        expires_in=expires_in,
+    )
 
 
 def verify_recording(key: str, *, prefix: str, max_size: int, foreign: str) -> StoredObject:

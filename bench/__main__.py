@@ -193,6 +193,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     """Build the site, start both servers, measure every target, print, and always clean up."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["pipeline"]:  # python -m bench pipeline: the job board and list at scale
+        from bench.pipeline import main as pipeline_main
+
+        return pipeline_main(argv[1:])
+    if argv[:1] == ["analytics"]:  # python -m bench analytics: the dashboard beside its plain SQL
+        from bench.analytics import main as analytics_main
+
+        return analytics_main(argv[1:])
     args = parse_args(argv)
     # A SIGTERM (e.g. from a CI timeout) unwinds through `finally`, so no server is left behind.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -25,3 +26,41 @@ def test_bench_runs_in_a_tiny_mode_and_stops_its_servers():
     assert "skipped" not in table["journey beacon (POST)"]
     assert any(line.startswith("widget size:") for line in lines)
     assert "INFO  [alembic" not in completed.stdout
+
+
+def test_the_pipeline_bench_prints_times_and_the_same_query_counts_for_every_size():
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "pipeline", "--quick"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    rows = [line.split() for line in completed.stdout.splitlines() if line.strip()[:1].isdigit()]
+    assert [row[0] for row in rows] == ["20", "200", "2000"]
+    assert "query counts: the same for every size" in completed.stdout
+
+
+def test_the_analytics_bench_prints_the_dashboard_beside_its_plain_sql():
+    tiny = ["--events", "3000", "--applications", "300", "--repeat", "1"]
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench", "analytics", *tiny],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    databases = ["SQLite", "PostgreSQL"] if os.environ.get("TEST_DATABASE_URL") else ["SQLite"]
+    rows = [
+        line.split()
+        for line in completed.stdout.splitlines()
+        if line.split()[:1] and line.split()[0] in databases
+    ]
+    assert [(row[0], " ".join(row[1:-4])) for row in rows] == [
+        (database, label)
+        for database in databases
+        for label in ("last 30 days", "last 365 days", "one job, 365 days", "poll: ETag version (304)")
+    ]
+    assert all(float(row[-2]) > 0 and row[-1] in ("within", "over") for row in rows)

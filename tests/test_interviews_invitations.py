@@ -13,7 +13,13 @@ from app.extensions import db
 from app.interviews.invitations import find_invitation_by_token, invite_application, pending_interview_notices
 from app.interviews.tasks import run_interview_reminders
 from app.models import Application, Candidate, JourneyEvent, Role, User
-from app.models.interview import InterviewInvitation, InterviewQuestion, InterviewTemplate, InvitationState
+from app.models.interview import (
+    InterviewInvitation,
+    InterviewLink,
+    InterviewQuestion,
+    InterviewTemplate,
+    InvitationState,
+)
 from app.models.journey import EventType
 from app.security import hash_token
 from tests.factories import make_organization, make_user
@@ -207,7 +213,7 @@ def test_reminders_go_once_at_48_and_24_hours_and_overdue_invitations_expire(app
         template = db.session.get(InterviewTemplate, world["template"])
         now = datetime.now(UTC)
         deadline = now + timedelta(days=5)
-        long_one, _ = invite_application(
+        long_one, first_raw = invite_application(
             actor, db.session.get(Application, world["ada_id"]), template, deadline
         )
         short_deadline = now + timedelta(hours=30)
@@ -237,7 +243,18 @@ def test_reminders_go_once_at_48_and_24_hours_and_overdue_invitations_expire(app
         assert reminders_to("ada@example.com") == 2
         assert db.session.get(InterviewInvitation, long_id).reminders_sent == [48, 24]
         reminder = next(m for m in sent_mail(app) if "ada@example.com" in m.to)
-        assert "Engineer" in reminder.subject and "/interview/" not in (reminder.text or "")
+        assert "Engineer" in reminder.subject
+        # Each reminder carries a freshly made personal link to the same invitation; the first works too.
+        reminder_raw = token_from_mail(app, "ada@example.com")
+        assert reminder_raw != first_raw and reminder_raw not in (reminder.html or "").split("hash")
+        assert find_invitation_by_token(reminder_raw).id == long_id
+        assert find_invitation_by_token(first_raw).id == long_id
+        assert (
+            db.session.scalar(
+                db.select(db.func.count(InterviewLink.id)).where(InterviewLink.invitation_id == long_id)
+            )
+            == 2
+        )
 
         run_interview_reminders(deadline + timedelta(minutes=1))
         run_interview_reminders(deadline + timedelta(minutes=16))

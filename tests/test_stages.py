@@ -116,3 +116,19 @@ def test_listeners_hear_every_move(app):
         STAGE_LISTENERS.remove(listener)
     assert heard == [("new", "hired")]
     assert StageKind.HIRED.is_end and not StageKind.OPEN.is_end
+
+
+def test_archived_stages_take_no_moves_and_automatic_moves_skip_them(app):
+    with app.app_context():
+        organization = make_organization()
+        row = db.session.scalar(
+            db.select(PipelineStage).where(
+                PipelineStage.organization_id == organization.id, PipelineStage.key == "interview_invited"
+            )
+        )
+        row.archived = True
+        application = make_application(make_job(organization))
+        with pytest.raises(Invalid, match="archived"):
+            move_application(application, "interview_invited", None)
+        assert advance_application(application, ApplicationStage.INTERVIEW_INVITED, None) is None
+        assert application.stage == "new"

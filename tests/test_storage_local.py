@@ -206,6 +206,24 @@ def test_upload_ticket_and_receive(storage: LocalStorage) -> None:
     assert (stored.key, stored.size, stored.content_type) == (ticket.key, 10, "image/png")
 
 
+def test_a_renewed_ticket_keeps_its_key_and_a_retry_overwrites(storage: LocalStorage) -> None:
+    first = storage.upload_ticket(prefix="answers/7", content_type="video/webm", max_size=10)
+    again = storage.upload_ticket(prefix="answers/7", content_type="video/webm", max_size=10, key=first.key)
+    assert again.key == first.key
+    for ticket, data in ((first, b"partial"), (again, b"whole file")):
+        grant = storage.read_upload_token(ticket.url.rsplit("/", 1)[1])
+        storage.receive_upload(grant, io.BytesIO(data), "video/webm")
+    assert [path for path in stored_files(storage.root) if ".meta" not in path.parts] == [
+        storage.root / first.key
+    ]
+    with storage.open(first.key) as handle:
+        assert handle.read() == b"whole file"
+    # A key can only be renewed under its own prefix.
+    for foreign in ("answers/8/2026/01/x", "answers/7/../8/x", "other"):
+        with pytest.raises(InvalidKey):
+            storage.upload_ticket(prefix="answers/7", content_type="video/webm", max_size=10, key=foreign)
+
+
 def test_expired_upload_ticket(storage: LocalStorage) -> None:
     ticket = storage.upload_ticket(prefix="photos", content_type="image/png", max_size=10, expires_in=0)
     with pytest.raises(LinkExpired):

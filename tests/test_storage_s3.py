@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 import urllib3
 
-from app.storage import FileTooLarge, ObjectNotFound, S3Storage, StorageError, UploadTicket
+from app.storage import FileTooLarge, InvalidUpload, ObjectNotFound, S3Storage, StorageError, UploadTicket
 from tests.fixtures.s3 import S3Server
 from tests.test_storage_local import EndlessStream
 
@@ -135,6 +135,75 @@ def test_presigned_post_within_limits_is_stored(storage: S3Storage) -> None:
     assert response.status == 204, response.data
     stored = storage.stat(ticket.key)
     assert stored is not None and (stored.size, stored.content_type) == (1000, "image/png")
+
+
+def test_a_renewed_post_keeps_its_key_and_a_retry_overwrites(storage: S3Storage) -> None:
+    first = storage.upload_ticket(prefix="answers/7", content_type="video/webm", max_size=1000)
+    again = storage.upload_ticket(prefix="answers/7", content_type="video/webm", max_size=1000, key=first.key)
+    assert again.key == first.key == again.fields["key"]
+    assert post_ticket(first, b"a" * 10, "video/webm").status == 204
+    assert post_ticket(again, b"b" * 20, "video/webm").status == 204
+    listed = storage.client.list_objects_v2(Bucket=storage.bucket)
+    assert [item["Key"] for item in listed["Contents"]] == [first.key]
+    assert storage.stat(first.key).size == 20
+
+
+def put_parts(parts, data: bytes) -> None:
+    """PUT each part's bytes to its presigned link, as the browser does."""
+    for part in parts:
+        response = urllib3.request("PUT", part.url, body=data[part.start : part.end], retries=False)
+        assert response.status == 200, response.data
+
+
+def test_a_multipart_upload_resends_only_missing_parts_and_is_completed_by_the_server(
+    storage: S3Storage,
+) -> None:
+    size = 5 * MB + 1000
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    key = "answers/1/2026/01/large"
+    multipart_id = storage.start_multipart(key, "video/webm")
+    ticket = storage.multipart_ticket(key, multipart_id, size=size, part_size=5 * MB, expires_in=60)
+    assert [(part.number, part.start, part.end) for part in ticket.parts] == [
+        (1, 0, 5 * MB),
+        (2, 5 * MB, size),
+    ]
+    put_parts(ticket.parts[:1], data)  # the connection dropped after the first part
+
+    renewed = storage.multipart_ticket(key, multipart_id, size=size, part_size=5 * MB)
+    assert [part.number for part in renewed.parts] == [2]
+    with pytest.raises(InvalidUpload):  # a part is missing: nothing is joined yet
+        storage.complete_multipart(key, multipart_id, size=size, max_size=size)
+    put_parts(renewed.parts, data)
+    stored = storage.complete_multipart(key, multipart_id, size=size, max_size=size)
+    assert (stored.key, stored.size, stored.content_type) == (key, size, "video/webm")
+    with storage.open(key) as body:
+        assert body.read() == data
+    assert storage.client.list_multipart_uploads(Bucket=storage.bucket).get("Uploads", []) == []
+
+
+def test_a_multipart_upload_over_the_limit_is_aborted_and_leaves_nothing(storage: S3Storage) -> None:
+    size = 5 * MB + 10
+    key = "answers/1/2026/01/too-large"
+    multipart_id = storage.start_multipart(key, "video/webm")
+    put_parts(storage.multipart_ticket(key, multipart_id, size=size, part_size=5 * MB).parts, b"v" * size)
+    with pytest.raises(FileTooLarge):
+        storage.complete_multipart(key, multipart_id, size=size, max_size=size - 1)
+    assert storage.stat(key) is None
+    assert storage.client.list_multipart_uploads(Bucket=storage.bucket).get("Uploads", []) == []
+    storage.abort_multipart(key, multipart_id)  # again: already gone, not an error
+
+
+def test_bucket_cors_rules_admit_only_the_apps_origin(storage: S3Storage, s3_server: S3Server) -> None:
+    stored = storage.save(io.BytesIO(b"WEBVTT\n"), prefix="captions", content_type="text/vtt")
+    s3_server.allow_browser_origin(storage.bucket, "http://127.0.0.1:5000")
+    url = storage.download_url(stored.key, filename="c.vtt", content_type="text/vtt", inline=True)
+
+    def get_from(origin: str) -> urllib3.BaseHTTPResponse:
+        return urllib3.request("GET", url, headers={"Origin": origin}, retries=False)
+
+    allowed = get_from("http://127.0.0.1:5000")
+    assert allowed.status == 200 and allowed.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:5000"
+    assert get_from("http://evil.example").headers.get("Access-Control-Allow-Origin") is None
 
 
 def test_server_enforces_the_post_size_range(storage: S3Storage) -> None:

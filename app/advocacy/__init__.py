@@ -1,7 +1,12 @@
-"""Employee advocacy: ambassadors' share links, points, leaderboard, referrals, attribution."""
+"""Employee advocacy: ambassadors' share links, points, leaderboard, referrals, attribution.
+
+``bp`` holds the staff pages under /app/advocacy; ``public_bp`` the public short links
+(``/r/<code>``) and the pages where a referred person confirms or declines.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("advocacy", __name__, url_prefix="/app/advocacy")
+public_bp = Blueprint("advocacy_public", __name__)
 
-from app.advocacy import routes  # noqa: E402, F401
+from app.advocacy import public, routes  # noqa: E402, F401

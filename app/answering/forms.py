@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, SelectField, TextAreaField
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 # Far above any question's limit; the service enforces the question's own max_chars.
@@ -21,9 +21,11 @@ class TextAnswerForm(FlaskForm):
 
 
 class TicketForm(FlaskForm):
-    """The content type the browser's recording will have (JSON from answering.js)."""
+    """The recording's content type and size, and the key of an earlier try of it (JSON)."""
 
     content_type = HiddenField(validators=[DataRequired(), Length(max=100)])
+    key = HiddenField(validators=[Optional(), Length(max=255)])
+    size = IntegerField(validators=[Optional(), NumberRange(min=1)])
 
 
 class ConfirmAnswerForm(FlaskForm):

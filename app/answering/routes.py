@@ -4,20 +4,39 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, redirect, render_template, url_for
+from flask import current_app, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 
 from app.answering import bp, services
 from app.answering.forms import ButtonForm, ConfirmAnswerForm, DeviceCheckForm, TextAnswerForm, TicketForm
 from app.errors import Invalid, wants_json
-from app.extensions import db
+from app.extensions import db, limiter
 from app.forms import attach_error, require_valid
+from app.interviews.invitations import open_invitation_from_portal
 from app.markdown import render_markdown
-from app.media.services import prompt_media_urls
+from app.media.services import prompt_media_urls, welcome_media_urls
 from app.models.interview import AnswerType, InterviewInvitation, InvitationState
+from app.portal.services import load_portal_session
+from app.storage import MultipartTicket, UploadTicket
+from app.voice.services import offer_after_interview
 
 NO_STORE = "private, no-store"
+# Uploading an answer asks for a ticket and confirms it; retries with backoff stay far below this.
+DEFAULT_UPLOAD_RATE_LIMIT = "60 per hour"
+PORTAL_SESSION_KEY = "portal"  # where the portal keeps its session token (app.portal.routes)
+
+
+def upload_rate_limit() -> str:
+    """Tickets and confirms per link and address, configurable as INTERVIEW_UPLOAD_RATE_LIMIT."""
+    return current_app.config.get("INTERVIEW_UPLOAD_RATE_LIMIT") or DEFAULT_UPLOAD_RATE_LIMIT
+
+
+def upload_limit_key() -> str:
+    """Count per personal link and address: one candidate's retries never slow down another's."""
+    token = (request.view_args or {}).get("token", "")
+    return f"{get_remote_address()}|{token}"
 
 
 @bp.after_request
@@ -36,6 +55,20 @@ def interview_gone(error: services.InterviewGone):
         return jsonify(error={"status": 410, "message": error.message}), 410
     contact = services.invitation_contact(invitation)
     return render_page("answering/gone.html", invitation, 410, contact=contact)
+
+
+@bp.errorhandler(429)
+def too_many_uploads(error):
+    """Too many tickets or confirms in a short time: say so, and that the recording is kept."""
+    message = _(
+        "Too many attempts to send an answer in a short time. Wait a few minutes: "
+        "your recording is kept and will be sent again."
+    )
+    response = jsonify(error={"status": 429, "title": _("Too many requests"), "message": message})
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(int(retry_after))
+    return response, 429
 
 
 def load(token: str) -> InterviewInvitation:
@@ -76,7 +109,10 @@ def welcome(token: str):
     invitation = load(token)
     if invitation.state == InvitationState.COMPLETED:
         return render_page(
-            "answering/finished.html", invitation, outro=render_markdown(invitation.template.outro_md)
+            "answering/finished.html",
+            invitation,
+            outro=render_markdown(invitation.template.outro_md),
+            survey_offer=offer_after_interview(invitation, token),
         )
     services.open_invitation(invitation)
     db.session.commit()
@@ -85,6 +121,7 @@ def welcome(token: str):
         invitation,
         token=token,
         intro=render_markdown(invitation.template.intro_md),
+        welcome_video=welcome_media_urls(invitation.template),
         overview=services.describe_interview(invitation),
         resuming=bool(services.submitted_question_ids(invitation)),
         start_url=start_url(token, invitation),
@@ -189,20 +226,41 @@ def submit_text(token: str, position: int):
 
 
 @bp.post("/<token>/q/<int:position>/ticket")
+@limiter.limit(upload_rate_limit, key_func=upload_limit_key)
 def ticket(token: str, position: int):
-    """Where the browser uploads this recording (JSON)."""
+    """Where the browser uploads this recording (JSON); a retry names the key of its earlier ticket."""
     invitation = load(token)
     form = TicketForm()
     if not form.validate_on_submit():
         return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
     upload = services.answer_upload_ticket(
-        invitation, services.question_at(invitation, position), form.content_type.data
+        invitation,
+        services.question_at(invitation, position),
+        form.content_type.data,
+        form.key.data or None,
+        form.size.data,
     )
-    return jsonify(url=upload.url, fields=upload.fields, key=upload.key, max_size=upload.max_size,
-                   expires_in=upload.expires_in)  # fmt: skip
+    db.session.commit()
+    return jsonify(ticket_json(upload))
+
+
+def ticket_json(upload: UploadTicket | MultipartTicket) -> dict[str, Any]:
+    """A presigned POST (url and fields), or the parts of a multipart upload, as answering.js reads them."""
+    if isinstance(upload, MultipartTicket):
+        parts = [{"number": p.number, "url": p.url, "start": p.start, "end": p.end} for p in upload.parts]
+        multipart = {
+            "id": upload.multipart_id,
+            "size": upload.size,
+            "part_size": upload.part_size,
+            "parts": parts,
+        }
+        return {"key": upload.key, "multipart": multipart, "expires_in": upload.expires_in}
+    return {"url": upload.url, "fields": upload.fields, "key": upload.key, "max_size": upload.max_size,
+            "expires_in": upload.expires_in}  # fmt: skip
 
 
 @bp.post("/<token>/q/<int:position>/confirm")
+@limiter.limit(upload_rate_limit, key_func=upload_limit_key)
 def confirm(token: str, position: int):
     """Adopt a finished upload as the answer (JSON; repeating it for the same key is harmless)."""
     invitation = load(token)
@@ -258,3 +316,14 @@ def finish(token: str):
         return render_review(token, invitation, 400, error.message)
     db.session.commit()
     return redirect(url_for(".welcome", token=token))
+
+
+@bp.get("/portal/<int:invitation_id>")
+def from_portal(invitation_id: int):
+    """From the candidate portal: a fresh personal link for the signed-in candidate, then the interview."""
+    portal_session = load_portal_session(session.get(PORTAL_SESSION_KEY))
+    if portal_session is None:
+        return redirect(url_for("portal.request_link"))
+    _invitation, raw = open_invitation_from_portal(portal_session.candidate, invitation_id)
+    db.session.commit()
+    return redirect(url_for(".welcome", token=raw))

@@ -12,26 +12,32 @@ from flask_babel import lazy_gettext as _l
 from app.candidates.privacy import delete_files_after_commit
 from app.errors import Conflict, Gone, Invalid, NotFound
 from app.extensions import db
-from app.interviews.invitations import expire_invitation
+from app.interviews.invitations import expire_invitation, invitation_for_token
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.media.services import queue_answer_processing
-from app.models import EventType, User
+from app.models import ApplicationStage, EventType, User
 from app.models.interview import (
     AnswerType,
     InterviewAnswer,
     InterviewInvitation,
     InterviewQuestion,
+    InterviewUpload,
     InvitationState,
     ProcessingState,
+    TranscriptState,
 )
-from app.security import hash_token
-from app.storage import UploadTicket
-from app.uploads import recording_ticket, verify_recording
+from app.stages import advance_application
+from app.storage import FileTooLarge, MultipartTicket, StorageError, UploadTicket, get_storage, new_key
+from app.uploads import recording_ticket, recording_type, verify_recording
 
 ANSWER_PREFIX = "answers"
 # Browsers record roughly 1-5 MB a minute; 300 MB leaves room for long answers on good cameras.
 ANSWER_MAX_BYTES_CAP = 300 * 1024 * 1024
+# Larger answers go to S3 in parts, each retried on its own instead of the whole file.
+MULTIPART_THRESHOLD = 64 * 1024 * 1024
+MULTIPART_PART_SIZE = 16 * 1024 * 1024
+MULTIPART_MIN_PART_SIZE = 5 * 1024 * 1024
 # Rough minutes for a written answer, for the estimate on the welcome page.
 TEXT_ANSWER_SECONDS = 180
 CLOSED_STATES = (InvitationState.EXPIRED, InvitationState.CANCELLED)
@@ -76,9 +82,7 @@ def find_invitation(raw_token: str) -> InterviewInvitation:
     Unlike find_invitation_by_token this keeps a closed invitation, so its page can name the
     deadline and whom to contact, and the expiry it notes is committed rather than rolled back.
     """
-    invitation = db.session.scalar(
-        db.select(InterviewInvitation).where(InterviewInvitation.token_hash == hash_token(raw_token))
-    )
+    invitation = invitation_for_token(raw_token)
     if invitation is None:
         raise NotFound(str(_l("This interview link is not valid. Check that you copied all of it.")))
     return invitation
@@ -271,7 +275,13 @@ def _submitted(invitation: InterviewInvitation, question: InterviewQuestion, ans
     now = _now()
     answer.started_at = answer.started_at or now
     answer.submitted_at = now
-    _record(invitation, EventType.QUESTION_SUBMITTED, question=ordinal_of(invitation, question))
+    # The attempt lets drop-off counts ignore retakes of the same question.
+    _record(
+        invitation,
+        EventType.QUESTION_SUBMITTED,
+        question=ordinal_of(invitation, question),
+        attempt=answer.attempts,
+    )
 
 
 def submit_text_answer(
@@ -322,14 +332,146 @@ def _out_of_attempts(question: InterviewQuestion, answer: InterviewAnswer | None
     return answer is not None and answer.attempts >= question.retakes + 1
 
 
+def answer_prefix(invitation: InterviewInvitation) -> str:
+    """Where this invitation's answer recordings are uploaded."""
+    return f"{ANSWER_PREFIX}/{invitation.id}"
+
+
+def _pending_upload(
+    invitation: InterviewInvitation, question: InterviewQuestion, key: str
+) -> InterviewUpload | None:
+    return db.session.scalar(
+        db.select(InterviewUpload).where(
+            InterviewUpload.key == key,
+            InterviewUpload.invitation_id == invitation.id,
+            InterviewUpload.question_id == question.id,
+        )
+    )
+
+
+def _ticket_lifetime(invitation: InterviewInvitation) -> int:
+    """Seconds an upload ticket lives: the storage's usual lifetime, never past the deadline."""
+    left = (_aware(invitation.deadline) - _now()).total_seconds()
+    return max(1, min(get_storage().url_ttl, int(left)))
+
+
+def multipart_threshold() -> int:
+    """Answers at least this large go to S3 in parts (INTERVIEW_MULTIPART_THRESHOLD, bytes)."""
+    return int(current_app.config.get("INTERVIEW_MULTIPART_THRESHOLD") or MULTIPART_THRESHOLD)
+
+
+def multipart_part_size() -> int:
+    """The size of each part of a multipart upload (S3 wants at least 5 MiB but for the last)."""
+    configured = int(current_app.config.get("INTERVIEW_MULTIPART_PART_SIZE") or MULTIPART_PART_SIZE)
+    return max(configured, MULTIPART_MIN_PART_SIZE)
+
+
 def answer_upload_ticket(
-    invitation: InterviewInvitation, question: InterviewQuestion, content_type: str
-) -> UploadTicket:
-    """Where the browser uploads one recording of this answer, under this invitation's own prefix."""
+    invitation: InterviewInvitation,
+    question: InterviewQuestion,
+    content_type: str,
+    resume_key: str | None = None,
+    size: int | None = None,
+) -> UploadTicket | MultipartTicket:
+    """Where the browser uploads one recording of this answer, under this invitation's own prefix.
+
+    ``resume_key`` is the key of an earlier ticket for the same recording (a retry): it is issued
+    again, so an upload interrupted after the store kept it is overwritten, never duplicated, and
+    a multipart upload only resends the parts the store does not hold. A recording of ``size``
+    bytes past the multipart threshold goes in parts where the storage takes them (S3).
+    """
     answer = _check_video_allowed(invitation, question)
     if _out_of_attempts(question, answer):
         raise Conflict(str(_l("You have used every take for this question.")))
-    return recording_ticket(f"{ANSWER_PREFIX}/{invitation.id}", content_type, answer_max_bytes())
+    content_type = recording_type(content_type)
+    if size is not None and size > answer_max_bytes():
+        raise Invalid(str(_l("The video is empty or larger than allowed.")), field="size")
+    upload = _pending_upload(invitation, question, resume_key) if resume_key else None
+    if upload is not None and (upload.content_type != content_type or upload.size != size):
+        upload = None
+    storage = get_storage()
+    lifetime = _ticket_lifetime(invitation)
+    if upload is not None and upload.multipart_id:
+        return storage.multipart_ticket(
+            upload.key,
+            upload.multipart_id,
+            size=size or 0,
+            part_size=multipart_part_size(),
+            expires_in=lifetime,
+        )
+    if upload is None and size and storage.supports_multipart and size >= multipart_threshold():
+        key = new_key(answer_prefix(invitation))
+        upload = _add_upload(invitation, question, key, content_type, size)
+        upload.multipart_id = storage.start_multipart(key, content_type)
+        db.session.flush()
+        return storage.multipart_ticket(
+            key, upload.multipart_id, size=size, part_size=multipart_part_size(), expires_in=lifetime
+        )
+    ticket = recording_ticket(
+        answer_prefix(invitation),
+        content_type,
+        answer_max_bytes(),
+        key=upload.key if upload is not None else None,
+        expires_in=lifetime,
+    )
+    if upload is None:
+        _add_upload(invitation, question, ticket.key, content_type, size)
+    return ticket
+
+
+def _add_upload(
+    invitation: InterviewInvitation,
+    question: InterviewQuestion,
+    key: str,
+    content_type: str,
+    size: int | None,
+) -> InterviewUpload:
+    upload = InterviewUpload(
+        invitation_id=invitation.id, question_id=question.id, key=key, content_type=content_type, size=size
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def _complete_multipart(upload: InterviewUpload) -> None:
+    """Join a multipart upload's parts; Invalid past the limit, NotFound while parts are missing."""
+    if not upload.multipart_id:
+        return
+    try:
+        get_storage().complete_multipart(
+            upload.key, upload.multipart_id, size=upload.size or 0, max_size=answer_max_bytes()
+        )
+    except FileTooLarge:
+        # Aborted in the store; the row goes with the next sweep.
+        raise Invalid(str(_l("The video is empty or larger than allowed.")), field="key") from None
+    except StorageError:
+        # Some part never arrived: the browser sends what is missing and confirms again.
+        raise NotFound(str(_l("The upload was not found. Upload the video again."))) from None
+    upload.multipart_id = None
+    db.session.flush()
+
+
+def _key_in_use(key: str) -> bool:
+    return (
+        db.session.scalar(db.select(InterviewAnswer.id).where(InterviewAnswer.video_key == key)) is not None
+    )
+
+
+def _adopt_upload(invitation: InterviewInvitation, question: InterviewQuestion, key: str) -> None:
+    """The upload became the answer: forget it, and delete the question's other pending uploads.
+
+    Unfinished multipart uploads stay for the sweep, which aborts them (their parts are not objects).
+    """
+    pending = db.session.scalars(
+        db.select(InterviewUpload).where(
+            InterviewUpload.invitation_id == invitation.id, InterviewUpload.question_id == question.id
+        )
+    ).all()
+    done = [upload for upload in pending if upload.key == key or not upload.multipart_id]
+    delete_files_after_commit(upload.key for upload in done if upload.key != key)
+    for upload in done:
+        db.session.delete(upload)
 
 
 def submit_video_answer(
@@ -341,11 +483,17 @@ def submit_video_answer(
         return answer  # a retried confirm after a lost response: already counted
     if _out_of_attempts(question, answer):
         raise Conflict(str(_l("You have used every take for this question.")))
+    foreign = str(_l("This upload does not belong to this interview."))
+    if ".." in key or not key.startswith(f"{answer_prefix(invitation)}/"):
+        raise Invalid(foreign, field="key")
+    upload = _pending_upload(invitation, question, key)
+    if upload is not None:
+        _complete_multipart(upload)
+    elif _key_in_use(key):
+        # Never two answers on one file: replacing one would delete the other's recording.
+        raise Invalid(foreign, field="key")
     stored = verify_recording(
-        key,
-        prefix=f"{ANSWER_PREFIX}/{invitation.id}",
-        max_size=answer_max_bytes(),
-        foreign=str(_l("This upload does not belong to this interview.")),
+        key, prefix=answer_prefix(invitation), max_size=answer_max_bytes(), foreign=foreign
     )
     content_type, size = stored.content_type, stored.size
     answer = _upsert_answer(invitation, question, AnswerType.VIDEO)
@@ -358,6 +506,8 @@ def submit_video_answer(
     answer.text = None
     answer.mp4_key = answer.poster_key = answer.captions_key = None
     answer.transcript = ""
+    answer.transcript_state = TranscriptState.PENDING
+    answer.transcript_error = None
     if duration_seconds is not None and math.isfinite(duration_seconds) and duration_seconds >= 0:
         answer.duration_seconds = min(float(duration_seconds), float(question.max_seconds) + 5)
     else:
@@ -367,6 +517,7 @@ def submit_video_answer(
     answer.processing_error = None
     answer.processing_attempts = 0
     _submitted(invitation, question, answer)
+    _adopt_upload(invitation, question, key)
     db.session.flush()
     delete_files_after_commit(old_keys)
     queue_answer_processing(answer)
@@ -391,4 +542,5 @@ def finish_interview(invitation: InterviewInvitation) -> None:
     invitation.state = InvitationState.COMPLETED
     invitation.completed_at = _now()
     _record(invitation, EventType.INTERVIEW_COMPLETED)
+    advance_application(invitation.application, ApplicationStage.INTERVIEW_COMPLETED, None)
     db.session.flush()

@@ -112,10 +112,12 @@ class ApplyForm(ContactFields):
     embed_host = HiddenField()
     share_channel = HiddenField()
     ambassador_code = HiddenField()
+    # The first source this browser ever remembered (JSON from localStorage, see static/js/apply.js).
+    first_touch = HiddenField()
 
     def attribution(self) -> dict[str, str]:
-        """The attribution fields as submitted (cleaned by the service)."""
-        return {name: self[name].data or "" for name in ATTRIBUTION_FIELDS}
+        """The attribution fields and the remembered first touch as submitted (cleaned by the service)."""
+        return {name: self[name].data or "" for name in (*ATTRIBUTION_FIELDS, "first_touch")}
 
     def contact_fields(self) -> list:
         """The visible fields above the custom questions, in order (for the error summary)."""

@@ -10,12 +10,14 @@ from app.applications import bp, services
 from app.applications.forms import ApplyForm, attribution_from_query
 from app.applications.questions import answers_from_form, build_apply_form, error_entries, question_fields
 from app.applications.uploads import MAX_CV_BYTES, UnsafeUpload, inspect_cv, read_limited
+from app.candidates.timeline import build_timeline
 from app.extensions import csrf, db, limiter
 from app.journey import services as journey
 from app.journey.attribution import Attribution
-from app.models import Job, Organization
+from app.models import Job, Organization, Role
 from app.stages import stage_names
 from app.storage import get_storage
+from app.voice.services import offer_after_applying, offer_from_token
 
 # Room for the other fields and the multipart framing around a CV of the largest allowed size.
 MAX_REQUEST_BYTES = MAX_CV_BYTES + 256 * 1024
@@ -45,8 +47,9 @@ def apply(org_slug: str, job_slug: str):
         return render_apply(organization, job, form, 400)
     services.send_confirmation(application)
     services.record_application_events(organization, application, attribution, visitor_of(organization))
+    survey = offer_after_applying(application)
     commit_or_delete_cv(application.cv_key)
-    return redirect(url_for(".thanks", org_slug=org_slug, job_slug=job_slug))
+    return redirect(url_for(".thanks", org_slug=org_slug, job_slug=job_slug, survey=survey))
 
 
 @bp.get("/careers/<org_slug>/jobs/<job_slug>/apply/thanks")
@@ -59,6 +62,7 @@ def thanks(org_slug: str, job_slug: str):
         job=job,
         career_site_url=career_site_url(organization),
         retention_days=organization.retention_days,
+        survey_offer=offer_from_token(request.args.get("survey")),
     )
 
 
@@ -81,7 +85,7 @@ def job_applications(job_id: int):
 @bp.get("/app/applications/<public_id>")
 @login_required
 def detail(public_id: str):
-    """One application: contact details, answers, attribution and the CV."""
+    """One application: contact details, answers, attribution, the CV and everything that happened."""
     application = services.find_application_for_staff(current_user._get_current_object(), public_id)
     return render_template(
         "applications/detail.html",
@@ -91,6 +95,8 @@ def detail(public_id: str):
         cv=services.cv_links(application),
         stage_labels=stage_names(current_user.organization_id),
         channel_labels=services.CHANNEL_LABELS,
+        timeline=build_timeline(application),
+        can_decide=current_user.role in (Role.ADMIN, Role.RECRUITER),
     )
 
 

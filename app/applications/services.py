@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import mail
 from app.applications.uploads import MAX_CV_BYTES, PDF, CheckedDocument
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
 from app.journey.attribution import (
     AMBASSADOR_CODE,
@@ -24,6 +28,7 @@ from app.journey.attribution import (
     Attribution,
     clean_host,
     clean_text,
+    parse_attribution,
 )
 from app.journey.services import record_event
 from app.models import (
@@ -58,6 +63,17 @@ CHANNEL_LABELS = {
     Channel.REFERRAL: _l("Referring site"),
     Channel.DIRECT: _l("Direct"),
 }
+
+
+FIRST_TOUCH_MAX_LENGTH = 2000
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class ApplicationAttribution(Attribution):
+    """The visit's attribution (last touch) plus the first touch the browser remembered, if any."""
+
+    first_touch: dict[str, str] | None = None
 
 
 class AlreadyApplied(Conflict):
@@ -134,22 +150,62 @@ def has_applied(job: Job, email: str) -> bool:
     return found is not None
 
 
-def attribution_from_first_touch(raw: Mapping[str, str | None]) -> Attribution:
-    """The visitor's first touch (hidden form fields), cleaned by the journey's rules.
+def attribution_from_first_touch(raw: Mapping[str, str | None]) -> ApplicationAttribution:
+    """The visitor's first touch of this visit (hidden form fields), cleaned by the journey's rules.
 
-    The channel and source are worked out again here rather than taken from the browser.
+    The channel and source are worked out again here rather than taken from the browser. This is the
+    application's last touch; ``raw["first_touch"]`` may add the first one the browser ever remembered.
     """
     utm = {name: clean_text(raw.get(f"utm_{name}")) for name in UTM_FIELDS}
     share_channel = (raw.get("share_channel") or "").strip().lower()
     code = (raw.get("ambassador_code") or "").strip()
-    return Attribution(
+    return ApplicationAttribution(
         utm={name: value for name, value in utm.items() if value},
         referrer_host=clean_host(raw.get("referrer_host")),
         embed_host=clean_host(raw.get("embed_host")),
         share_channel=share_channel if share_channel in SHARE_CHANNELS else None,
         ambassador_code=code if AMBASSADOR_CODE.match(code) else None,
         own_site=(raw.get("channel") or "") == Channel.CAREER_SITE.value,
+        first_touch=parse_first_touch(raw.get("first_touch")),
     )
+
+
+def parse_first_touch(raw: str | None) -> dict[str, str] | None:
+    """The remembered first touch (journey.js's JSON) as clean attribution columns; None if unusable.
+
+    Same shape as the journey's touch: ``{"utm": {...}, "ref", "share_channel", "embed_host",
+    "referrer", "at": "YYYY-MM-DD"}``. Values that don't pass the journey's rules are dropped.
+    """
+    if not raw or len(raw) > FIRST_TOUCH_MAX_LENGTH:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+
+    def text(name: str, source: Mapping[str, Any] = data) -> str | None:
+        value = source.get(name)
+        return value if isinstance(value, str) else None
+
+    utm = data.get("utm") if isinstance(data.get("utm"), dict) else {}
+    own_host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or ""
+    touch = parse_attribution(
+        utm={name: text(name, utm) for name in UTM_FIELDS},
+        referrer=text("referrer"),
+        embed_host=text("embed_host"),
+        share_channel=text("share_channel"),
+        ambassador_code=text("ref"),
+        own_hosts=[own_host],
+    )
+    if touch.channel in (Channel.DIRECT, Channel.CAREER_SITE):
+        return None  # nothing brought the visitor from outside
+    columns = {name: value for name, value in attribution_columns(touch).items() if value}
+    day = text("at")
+    if day and ISO_DAY.match(day):
+        columns["at"] = day
+    return columns
 
 
 def record_application_events(
@@ -288,9 +344,9 @@ def insert_application(
     raise Conflict(str(_l("We could not save your application just now. Please send it again.")))
 
 
-def attribution_columns(attribution: Attribution) -> dict[str, str | None]:
-    """The attribution as the application's columns."""
-    return {
+def attribution_columns(attribution: Attribution) -> dict[str, Any]:
+    """The attribution as the application's columns (with the remembered first touch, when there is one)."""
+    columns: dict[str, Any] = {
         "channel": attribution.channel.value,
         "source": attribution.source[:255],
         **{f"utm_{name}": attribution.utm.get(name) for name in UTM_FIELDS},
@@ -299,6 +355,10 @@ def attribution_columns(attribution: Attribution) -> dict[str, str | None]:
         "share_channel": attribution.share_channel,
         "ambassador_code": attribution.ambassador_code,
     }
+    first_touch = getattr(attribution, "first_touch", None)
+    if first_touch:
+        columns["first_touch"] = first_touch
+    return columns
 
 
 def upsert_candidate(
@@ -360,26 +420,35 @@ def send_confirmation(application: Application) -> None:
 
 
 def can_see_applications(actor: User, job: Job) -> bool:
-    """Admins and recruiters see every job's applications; a hiring manager sees their own jobs'."""
+    """Admins and recruiters see every job's applications; a hiring manager only what was shared with them."""
+    from app.reviews import access  # the reviews area imports this module
+
     if actor.organization_id != job.organization_id:
         return False
     if actor.role in (Role.ADMIN, Role.RECRUITER):
         return True
-    return actor.role == Role.MANAGER and job.hiring_manager_id == actor.id
+    return actor.role == Role.MANAGER and access.is_job_shared_with(actor, job.id)
 
 
 def find_job_for_staff(actor: User, job_id: int) -> Job:
-    """A job of the actor's organization whose applications the actor may see; NotFound otherwise."""
+    """A job of the actor's organization whose applications the actor may see.
+
+    NotFound outside the organization; PermissionDenied for a manager with no shortlist of it shared.
+    """
     job = db.session.scalar(
         db.select(Job).where(Job.id == job_id, Job.organization_id == actor.organization_id)
     )
-    if job is None or not can_see_applications(actor, job):
+    if job is None or actor.role not in (Role.ADMIN, Role.RECRUITER, Role.MANAGER):
         raise NotFound(str(_l("We could not find this job.")))
+    if not can_see_applications(actor, job):
+        raise PermissionDenied(str(_l("This job's applications have not been shared with you.")))
     return job
 
 
 def list_job_applications(actor: User, job_id: int, page: int = 1) -> tuple[Job, Pagination]:
-    """The job's applications, newest first, a page at a time."""
+    """The job's applications (a manager's: only those shared with them), newest first, a page at a time."""
+    from app.reviews import access  # the reviews area imports this module
+
     job = find_job_for_staff(actor, job_id)
     query = (
         db.select(Application)
@@ -387,11 +456,18 @@ def list_job_applications(actor: User, job_id: int, page: int = 1) -> tuple[Job,
         .options(joinedload(Application.candidate))
         .order_by(Application.submitted_at.desc(), Application.id.desc())
     )
+    if access.sees_only_shared(actor):
+        query = query.where(Application.id.in_(access.shared_application_ids(actor)))
     return job, db.paginate(query, page=page, per_page=APPLICATIONS_PER_PAGE, error_out=False)
 
 
 def find_application_for_staff(actor: User, public_id: str) -> Application:
-    """One application of the actor's organization that the actor may see; NotFound otherwise."""
+    """One application of the actor's organization that the actor may see.
+
+    NotFound outside the organization; PermissionDenied for a manager it was not shared with.
+    """
+    from app.reviews import access  # the reviews area imports this module
+
     application = db.session.scalar(
         db.select(Application)
         .where(Application.public_id == public_id, Application.organization_id == actor.organization_id)
@@ -401,8 +477,10 @@ def find_application_for_staff(actor: User, public_id: str) -> Application:
             selectinload(Application.answers),
         )
     )
-    if application is None or not can_see_applications(actor, application.job):
+    if application is None or actor.role not in (Role.ADMIN, Role.RECRUITER, Role.MANAGER):
         raise NotFound(str(_l("We could not find this application.")))
+    if access.sees_only_shared(actor) and not access.is_application_shared_with(actor, application):
+        raise PermissionDenied(str(_l("This application has not been shared with you.")))
     return application
 
 

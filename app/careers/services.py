@@ -34,6 +34,7 @@ from app.models import (
     utcnow,
 )
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
+from app.postings import testimonials as testimonial_rules
 from app.storage import get_storage
 from config import SUPPORTED_LANGUAGES
 
@@ -400,14 +401,14 @@ def visible_testimonials(job: Job) -> list[Testimonial]:
         .where(
             Testimonial.organization_id == job.organization_id,
             or_(Testimonial.job_id == job.id, Testimonial.job_id.is_(None)),
-            Testimonial.employee_approved_at.is_not(None),
-            Testimonial.admin_approved_at.is_not(None),
-            Testimonial.withdrawn_at.is_(None),
+            *testimonial_rules.shown_criteria(),
         )
         # Words about this very job first, then the organization-wide ones.
         .order_by(Testimonial.job_id.is_(None), Testimonial.created_at, Testimonial.id)
     )
-    return [testimonial for testimonial in db.session.scalars(query) if testimonial.is_visible]
+    return [
+        testimonial for testimonial in db.session.scalars(query) if testimonial_rules.is_shown(testimonial)
+    ]
 
 
 def format_amount(amount: Decimal, currency: str, locale: str) -> str:

@@ -21,11 +21,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models.interview import AnswerType
 
+LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("it", "Italiano")]
+
 
 class TemplateForm(FlaskForm):
-    """Name, intro and outro of an interview."""
+    """Name, language, intro and outro of an interview."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    language = SelectField(_l("Language of the questions and answers"), choices=LANGUAGE_CHOICES)
     intro_md = TextAreaField(_l("Introduction (Markdown)"), validators=[Length(max=10000)])
     outro_md = TextAreaField(_l("Closing words (Markdown)"), validators=[Length(max=10000)])
     allow_text_accommodation = BooleanField(
@@ -96,7 +99,7 @@ class ConfirmUploadForm(FlaskForm):
 
 
 class PromptVideoForm(FlaskForm):
-    """A prompt video file."""
+    """A prompt (or welcome) video file."""
 
     video = FileField(_l("Video file (WebM or MP4, at most 200 MB)"), validators=[FileRequired()])
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app import mail
@@ -16,15 +17,24 @@ from app.errors import Conflict, Gone, Invalid, NotFound
 from app.extensions import db
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
-from app.models import Application, Candidate, Job, Role, User
-from app.models.interview import InterviewInvitation, InterviewQuestion, InterviewTemplate, InvitationState
+from app.models import Application, ApplicationStage, Candidate, Job, Role, User
+from app.models.interview import (
+    InterviewInvitation,
+    InterviewLink,
+    InterviewQuestion,
+    InterviewTemplate,
+    InvitationState,
+    LinkPurpose,
+)
 from app.models.journey import EventType
-from app.portal.services import PortalNotice
+from app.portal.services import PortalNotice, public_url
 from app.security import hash_token, new_token
+from app.stages import advance_application
 from app.storage import get_storage
 
 OPEN_STATES = (InvitationState.SENT, InvitationState.OPENED, InvitationState.STARTED)
 INVITING_ROLES = (Role.ADMIN, Role.RECRUITER)
+ALREADY_OPEN = _l("This candidate already has an open interview invitation for this application.")
 
 
 # -- the contract other areas use ------------------------------------------------------------
@@ -34,11 +44,35 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
+def invitation_for_token(raw: str) -> InterviewInvitation | None:
+    """The invitation a personal link leads to: its first link, or one made later (reminder, portal)."""
+    digest = hash_token(raw or "")
+    invitation = db.session.scalar(
+        db.select(InterviewInvitation).where(InterviewInvitation.token_hash == digest)
+    )
+    if invitation is not None:
+        return invitation
+    return db.session.scalar(
+        db.select(InterviewInvitation)
+        .join(InterviewLink, InterviewLink.invitation_id == InterviewInvitation.id)
+        .where(InterviewLink.token_hash == digest)
+    )
+
+
+def mint_interview_link(invitation: InterviewInvitation, purpose: LinkPurpose) -> str:
+    """A fresh personal link to the invitation; only its hash is stored, the raw token is returned.
+
+    Like the first link it works until the deadline, and stops with cancellation or expiry.
+    """
+    raw, token_hash = new_token()
+    db.session.add(InterviewLink(invitation_id=invitation.id, token_hash=token_hash, purpose=purpose))
+    db.session.flush()
+    return raw
+
+
 def find_invitation_by_token(raw: str, now: datetime | None = None) -> InterviewInvitation:
     """The invitation behind a personal link; NotFound if unknown, Gone if cancelled or expired."""
-    invitation = db.session.scalar(
-        db.select(InterviewInvitation).where(InterviewInvitation.token_hash == hash_token(raw or ""))
-    )
+    invitation = invitation_for_token(raw)
     if invitation is None:
         raise NotFound(str(_l("This interview link is not valid.")))
     if invitation.state == InvitationState.CANCELLED:
@@ -83,9 +117,7 @@ def invite_application(
     if _aware(deadline) <= datetime.now(UTC):
         raise Invalid(str(_l("Choose a deadline in the future.")), field="deadline")
     if open_invitation(application) is not None:
-        raise Conflict(
-            str(_l("This candidate already has an open interview invitation for this application."))
-        )
+        raise Conflict(str(ALREADY_OPEN))
     raw, token_hash = new_token()
     invitation = InterviewInvitation(
         organization_id=actor.organization_id,
@@ -100,8 +132,7 @@ def invite_application(
     )
     invitation.application = application
     invitation.template = template
-    db.session.add(invitation)
-    db.session.flush()
+    _flush_open_invitation(invitation)
     record_event(
         application.job.organization,
         type=EventType.INTERVIEW_INVITED,
@@ -110,11 +141,25 @@ def invite_application(
         visitor_hash=None,
     )
     record_audit(actor.organization_id, actor, "interview.invited", "application", application.id)
+    advance_application(application, ApplicationStage.INTERVIEW_INVITED, actor)
     send_invitation_mail(invitation, raw)
     return invitation, raw
 
 
 # -- inviting -------------------------------------------------------------------------------------
+
+
+def _flush_open_invitation(invitation: InterviewInvitation) -> None:
+    """Write a running invitation; Conflict when a concurrent request already opened one.
+
+    The partial unique index on running invitations decides races the service check cannot see.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add(invitation)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(str(ALREADY_OPEN)) from None
 
 
 def open_invitation(application: Application) -> InterviewInvitation | None:
@@ -156,8 +201,9 @@ def send_invitation_mail(invitation: InterviewInvitation, raw: str) -> None:
 
 
 def send_reminder_mail(invitation: InterviewInvitation, hours: int) -> None:
-    """Remind the candidate of the deadline (after the commit); the link is in the invitation mail."""
+    """Remind the candidate of the deadline (after the commit), with a freshly made personal link."""
     application = invitation.application
+    link = invitation_link(mint_interview_link(invitation, LinkPurpose.REMINDER))
     candidate = application.candidate
     mail.send_mail(
         to=candidate.email,
@@ -167,6 +213,7 @@ def send_reminder_mail(invitation: InterviewInvitation, hours: int) -> None:
         locale=candidate.language,
         candidate=candidate,
         job=application.job,
+        link=link,
         deadline=_aware(invitation.deadline),
         sent_at=_aware(invitation.sent_at),
         hours=hours,
@@ -235,9 +282,7 @@ def extend_invitation(actor: User, invitation_id: int, deadline: datetime) -> In
         raise Invalid(str(_l("Choose a deadline in the future.")), field="deadline")
     if invitation.state == InvitationState.EXPIRED:
         if open_invitation(invitation.application) is not None:
-            raise Conflict(
-                str(_l("This candidate already has an open interview invitation for this application."))
-            )
+            raise Conflict(str(ALREADY_OPEN))
         invitation.state = (
             InvitationState.STARTED
             if invitation.started_at
@@ -246,6 +291,7 @@ def extend_invitation(actor: User, invitation_id: int, deadline: datetime) -> In
             else InvitationState.SENT
         )
         invitation.expired_at = None
+        _flush_open_invitation(invitation)
     invitation.deadline = deadline
     # New deadline, new reminders.
     invitation.reminders_sent = []
@@ -328,15 +374,40 @@ def pending_interview_notices(candidate: Candidate) -> list[PortalNotice]:
             title=str(_l("Video interview for %(job)s", job=invitation.application.job.title)),
             body=str(
                 _l(
-                    "Please answer before %(deadline)s. Use the personal link in the e-mail we sent you.",
+                    "Please answer before %(deadline)s. You can stop after any answer and continue later.",
                     deadline=_format_deadline(invitation.deadline),
                 )
             ),
             occurred_at=_aware(invitation.sent_at),
+            # Opening it makes a fresh personal link for the signed-in candidate (see answering).
+            url=_portal_open_url(invitation.id),
+            action_label=str(_l("Open the interview")),
         )
         for invitation in invitations
         if _aware(invitation.deadline) > now
     ]
+
+
+def _portal_open_url(invitation_id: int) -> str:
+    if has_request_context():
+        return url_for("answering.from_portal", invitation_id=invitation_id)
+    return public_url("answering.from_portal", invitation_id=invitation_id)
+
+
+def open_invitation_from_portal(candidate: Candidate, invitation_id: int) -> tuple[InterviewInvitation, str]:
+    """A fresh personal link to one of the signed-in candidate's invitations; NotFound for any other."""
+    invitation = db.session.scalar(
+        db.select(InterviewInvitation)
+        .join(Application, Application.id == InterviewInvitation.application_id)
+        .where(
+            InterviewInvitation.id == invitation_id,
+            InterviewInvitation.organization_id == candidate.organization_id,
+            Application.candidate_id == candidate.id,
+        )
+    )
+    if invitation is None:
+        raise NotFound(str(_l("We could not find this interview.")))
+    return invitation, mint_interview_link(invitation, LinkPurpose.PORTAL)
 
 
 def _format_deadline(value: datetime) -> str:

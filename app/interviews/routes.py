@@ -31,6 +31,7 @@ from app.interviews.forms import (
     TicketForm,
 )
 from app.markdown import render_markdown
+from app.media.services import welcome_media_urls
 from app.models import Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate, InvitationState
 
@@ -49,6 +50,7 @@ STATE_LABELS = {
     InvitationState.CANCELLED: _l("Cancelled"),
 }
 ANSWER_TYPE_LABELS = {AnswerType.VIDEO: _l("Video"), AnswerType.TEXT: _l("Written")}
+LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 
 
 def actor() -> User:
@@ -65,7 +67,12 @@ def end_of_day(day: date) -> datetime:
 def interviews_context() -> dict[str, object]:
     """Labels and permissions the interview pages present."""
     editor = current_user.is_authenticated and current_user.role in services.EDITING_ROLES
-    return {"state_labels": STATE_LABELS, "answer_type_labels": ANSWER_TYPE_LABELS, "can_edit": editor}
+    return {
+        "state_labels": STATE_LABELS,
+        "answer_type_labels": ANSWER_TYPE_LABELS,
+        "language_names": LANGUAGE_NAMES,
+        "can_edit": editor,
+    }
 
 
 # --- templates -----------------------------------------------------------------------------------
@@ -78,6 +85,7 @@ def template_data(form: TemplateForm) -> services.TemplateData:
         intro_md=form.intro_md.data or "",
         outro_md=form.outro_md.data or "",
         allow_text_accommodation=bool(form.allow_text_accommodation.data),
+        language=form.language.data,
     )
 
 
@@ -92,7 +100,7 @@ def index():
 @editor_required
 def new():
     """Create an interview template."""
-    form = TemplateForm()
+    form = TemplateForm(language=actor().organization.default_language)
     if form.validate_on_submit():
         try:
             template = services.create_template(actor(), template_data(form))
@@ -127,8 +135,13 @@ def edit(template_id: int):
     return render_template("interviews/template_form.html", form=form, template=template), status
 
 
-def render_show(template: InterviewTemplate, question_form: QuestionForm | None = None, status: int = 200):
-    """A template's page: intro, questions, the add-question form and its jobs."""
+def render_show(
+    template: InterviewTemplate,
+    question_form: QuestionForm | None = None,
+    status: int = 200,
+    video_form: PromptVideoForm | None = None,
+):
+    """A template's page: welcome video, intro, questions, the add-question form and its jobs."""
     job_form = JobTemplateForm()
     job_form.job_id.choices = [SelectChoice(job.id, job.title) for job in services.assignable_jobs(actor())]
     return (
@@ -138,6 +151,9 @@ def render_show(template: InterviewTemplate, question_form: QuestionForm | None 
             intro=render_markdown(template.intro_md),
             outro=render_markdown(template.outro_md),
             question_form=question_form or QuestionForm(formdata=None),
+            video_form=video_form or PromptVideoForm(formdata=None),
+            welcome_video=welcome_media_urls(template),
+            record_seconds=services.PROMPT_RECORD_SECONDS,
             job_form=job_form,
             jobs=services.jobs_using(actor(), template),
             button_form=ButtonForm(),
@@ -280,13 +296,8 @@ def video_ticket(template_id: int, question_id: int):
     form = TicketForm()
     if not form.validate_on_submit():
         return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
-    ticket = services.prompt_video_ticket(actor(), template_id, question_id, form.content_type.data)
-    return jsonify(
-        url=ticket.url,
-        fields=ticket.fields,
-        key=ticket.key,
-        max_size=ticket.max_size,
-        expires_in=ticket.expires_in,
+    return ticket_response(
+        services.prompt_video_ticket(actor(), template_id, question_id, form.content_type.data)
     )
 
 
@@ -332,6 +343,73 @@ def delete_video(template_id: int, question_id: int):
     db.session.commit()
     flash(_("The question video was removed."), "success")
     return redirect(url_for("interviews.question", template_id=template_id, question_id=question_id))
+
+
+# --- the welcome video ---------------------------------------------------------------------------
+
+
+def ticket_response(ticket):
+    """An upload ticket as recorder.js reads it."""
+    return jsonify(
+        url=ticket.url,
+        fields=ticket.fields,
+        key=ticket.key,
+        max_size=ticket.max_size,
+        expires_in=ticket.expires_in,
+    )
+
+
+@bp.post("/<int:template_id>/welcome-video/ticket")
+@staff_required
+def welcome_ticket(template_id: int):
+    """Where the browser uploads a recorded welcome video (JSON, for recorder.js)."""
+    form = TicketForm()
+    if not form.validate_on_submit():
+        return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
+    return ticket_response(services.welcome_video_ticket(actor(), template_id, form.content_type.data))
+
+
+@bp.post("/<int:template_id>/welcome-video/confirm")
+@staff_required
+def confirm_welcome(template_id: int):
+    """Adopt a finished browser upload as the welcome video (JSON, for recorder.js)."""
+    form = ConfirmUploadForm()
+    if not form.validate_on_submit():
+        return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
+    delete_files_after_commit(services.confirm_welcome_video(actor(), template_id, form.key.data))
+    db.session.commit()
+    return jsonify(ok=True, message=_("The welcome video was saved."))
+
+
+@bp.post("/<int:template_id>/welcome-video")
+@staff_required
+def upload_welcome(template_id: int):
+    """Upload a welcome video file instead of recording one."""
+    request.max_content_length = VIDEO_REQUEST_LIMIT
+    form = PromptVideoForm()
+    if form.validate_on_submit():
+        try:
+            old_keys = services.upload_welcome_video(actor(), template_id, form.video.data.stream)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            delete_files_after_commit(old_keys)
+            db.session.commit()
+            flash(_("The welcome video was saved."), "success")
+            return redirect(url_for("interviews.show", template_id=template_id, _anchor="welcome"))
+    return render_show(services.get_template(actor(), template_id), status=400, video_form=form)
+
+
+@bp.post("/<int:template_id>/welcome-video/delete")
+@staff_required
+def delete_welcome(template_id: int):
+    """Remove the welcome video."""
+    require_valid(ButtonForm())
+    delete_files_after_commit(services.remove_welcome_video(actor(), template_id))
+    db.session.commit()
+    flash(_("The welcome video was removed."), "success")
+    return redirect(url_for("interviews.show", template_id=template_id, _anchor="welcome"))
 
 
 # --- invitations ---------------------------------------------------------------------------------

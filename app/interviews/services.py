@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
-from app.media.services import queue_prompt_processing
+from app.media.services import queue_prompt_processing, queue_welcome_processing
 from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
 from app.storage import UploadTicket
@@ -19,6 +20,7 @@ from app.uploads import VIDEO_TYPES, recording_ticket, store_checked_upload, ver
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
 VIEWING_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 PROMPT_VIDEO_PREFIX = "prompt-videos"
+WELCOME_VIDEO_PREFIX = "welcome-videos"
 PROMPT_VIDEO_MAX_BYTES = 200 * 1024 * 1024
 PROMPT_RECORD_SECONDS = 180
 MIN_SECONDS, MAX_SECONDS = 10, 600
@@ -34,6 +36,8 @@ class TemplateData:
     intro_md: str = ""
     outro_md: str = ""
     allow_text_accommodation: bool = True
+    # The language questions are asked in; None: the organization's default (new) or unchanged.
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,13 +92,19 @@ def _check_template(data: TemplateData) -> None:
         raise Invalid(str(_l("Give the interview a name.")), field="name")
     if len(data.name.strip()) > 200:
         raise Invalid(str(_l("The name can be at most 200 characters.")), field="name")
+    if data.language is not None and data.language not in current_app.config["LANGUAGES"]:
+        raise Invalid(str(_l("Choose English or Italian.")), field="language")
 
 
 def create_template(actor: User, data: TemplateData) -> InterviewTemplate:
     """Add an interview template to the actor's organization."""
     _require(actor, EDITING_ROLES)
     _check_template(data)
-    template = InterviewTemplate(organization_id=actor.organization_id, created_by_id=actor.id)
+    template = InterviewTemplate(
+        organization_id=actor.organization_id,
+        created_by_id=actor.id,
+        language=data.language or actor.organization.default_language,
+    )
     _apply_template(template, data)
     db.session.add(template)
     db.session.flush()
@@ -122,6 +132,19 @@ def _apply_template(template: InterviewTemplate, data: TemplateData) -> None:
     template.intro_md = data.intro_md.strip()
     template.outro_md = data.outro_md.strip()
     template.allow_text_accommodation = data.allow_text_accommodation
+    if data.language is not None:
+        if data.language != template.language and template.id is not None:
+            _requeue_captions(template)
+        template.language = data.language
+
+
+def _requeue_captions(template: InterviewTemplate) -> None:
+    """Captions follow the language: make them again for the template's recorded videos."""
+    for question in template.questions:
+        if question.prompt_video_key:
+            queue_prompt_processing(question)
+    if template.welcome_video_key:
+        queue_welcome_processing(template)
 
 
 # -- questions ------------------------------------------------------------------------------------
@@ -355,4 +378,65 @@ def remove_prompt_video(actor: User, template_id: int, question_id: int) -> list
     question.prompt_captions_key = None
     question.prompt_transcript = ""
     db.session.flush()
+    return old
+
+
+# -- the welcome video (recorded by anyone who may record prompts) ---------------------------------
+
+
+def _set_welcome_video(actor: User, template: InterviewTemplate, key: str, content_type: str) -> list[str]:
+    old = [k for k in (template.welcome_video_key, template.welcome_captions_key) if k and k != key]
+    template.welcome_video_key = key
+    template.welcome_video_content_type = content_type
+    template.welcome_captions_key = None
+    db.session.flush()
+    record_audit(
+        actor.organization_id, actor, "interview.welcome_recorded", "interview_template", template.id
+    )
+    queue_welcome_processing(template)
+    return old
+
+
+def welcome_video_ticket(actor: User, template_id: int, content_type: str) -> UploadTicket:
+    """Where the browser may upload a recorded welcome video directly."""
+    get_template(actor, template_id)
+    return recording_ticket(WELCOME_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
+
+
+def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
+    """Adopt a browser upload as the interview's welcome video after checking it; returns old keys."""
+    template = get_template(actor, template_id)
+    stored = verify_recording(
+        key,
+        prefix=WELCOME_VIDEO_PREFIX,
+        max_size=PROMPT_VIDEO_MAX_BYTES,
+        foreign=str(_l("This upload does not belong to a welcome video.")),
+    )
+    return _set_welcome_video(actor, template, key, stored.content_type)
+
+
+def upload_welcome_video(actor: User, template_id: int, stream: BinaryIO) -> list[str]:
+    """Store an uploaded welcome video (WebM or MP4 by content); returns old keys to delete."""
+    template = get_template(actor, template_id)
+    stored = store_checked_upload(
+        stream,
+        allowed=VIDEO_TYPES,
+        prefix=WELCOME_VIDEO_PREFIX,
+        max_size=PROMPT_VIDEO_MAX_BYTES,
+        field="video",
+        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+        too_large=str(_l("The video must be at most 200 MB.")),
+    )
+    return _set_welcome_video(actor, template, stored.key, stored.content_type)
+
+
+def remove_welcome_video(actor: User, template_id: int) -> list[str]:
+    """Take the welcome video off an interview; returns keys to delete."""
+    template = get_template(actor, template_id)
+    old = [k for k in (template.welcome_video_key, template.welcome_captions_key) if k]
+    template.welcome_video_key = None
+    template.welcome_video_content_type = None
+    template.welcome_captions_key = None
+    db.session.flush()
+    record_audit(actor.organization_id, actor, "interview.welcome_removed", "interview_template", template.id)
     return old

@@ -1,4 +1,4 @@
-"""Background work of interviews: deadline reminders and expiring overdue invitations."""
+"""Background work of interviews: deadline reminders, expiring overdue invitations, abandoned uploads."""
 
 from __future__ import annotations
 
@@ -12,10 +12,14 @@ from huey import crontab
 from app.extensions import db
 from app.interviews.invitations import OPEN_STATES, expire_invitation, send_reminder_mail
 from app.jobs import periodic_job
-from app.models.interview import InterviewInvitation
+from app.models.interview import InterviewInvitation, InterviewUpload
+from app.storage import get_storage
 
 logger = logging.getLogger(__name__)
 DEFAULT_REMINDER_HOURS = "48,24"
+# Far past any upload ticket's lifetime: an upload this old that no answer adopted was abandoned.
+ABANDONED_UPLOAD_AGE = timedelta(hours=6)
+SWEEP_BATCH = 200
 
 
 @dataclass
@@ -81,3 +85,40 @@ def run_interview_reminders(now: datetime) -> ReminderReport:
 def send_interview_reminders() -> None:
     """Every quarter of an hour: reminders and expiries."""
     run_interview_reminders(datetime.now(UTC))
+
+
+def sweep_abandoned_uploads(now: datetime) -> int:
+    """Delete recordings uploaded but never adopted as an answer (old, or their interview deleted).
+
+    Returns how many were removed; the row goes only once its file is gone.
+    """
+    uploads = db.session.scalars(
+        db.select(InterviewUpload)
+        .where(
+            (InterviewUpload.created_at < now - ABANDONED_UPLOAD_AGE)
+            | InterviewUpload.invitation_id.is_(None)
+            | InterviewUpload.question_id.is_(None)
+        )
+        .order_by(InterviewUpload.id)
+        .limit(SWEEP_BATCH)
+    ).all()
+    storage = get_storage()
+    removed = 0
+    for upload in uploads:
+        try:
+            if upload.multipart_id:
+                storage.abort_multipart(upload.key, upload.multipart_id)
+            storage.delete(upload.key)
+        except Exception:
+            logger.exception("Could not delete abandoned upload %s", upload.key)
+            continue
+        db.session.delete(upload)
+        removed += 1
+    db.session.commit()
+    return removed
+
+
+@periodic_job(crontab(minute="40"))
+def sweep_interview_uploads() -> None:
+    """Every hour: remove abandoned answer uploads."""
+    sweep_abandoned_uploads(datetime.now(UTC))

@@ -1,1 +1,1 @@
-"""Processing of recorded media: remux, MP4 rendition, poster and transcript (being written)."""
+"""Processing of recorded media: remux, MP4 rendition, poster, transcript and captions."""

@@ -6,11 +6,25 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import NotFound, PermissionDenied
+from app.audit import record_audit
+from app.errors import Conflict, NotFound, PermissionDenied
 from app.extensions import db
-from app.media.services import AnswerMedia, PromptMedia, answer_media_urls, prompt_media_urls
+from app.media.services import (
+    AnswerMedia,
+    PromptMedia,
+    answer_media_urls,
+    prompt_media_urls,
+    requeue_answer_processing,
+)
 from app.models import Application, Job, Role, User
-from app.models.interview import InterviewAnswer, InterviewInvitation, InterviewQuestion
+from app.models.interview import (
+    InterviewAnswer,
+    InterviewInvitation,
+    InterviewQuestion,
+    ProcessingState,
+    TranscriptState,
+)
+from app.reviews.access import shared_application_ids
 
 REVIEWER_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 
@@ -35,7 +49,7 @@ class InterviewReview:
 
 
 def get_reviewable_invitation(actor: User, invitation_id: int) -> InterviewInvitation:
-    """An invitation of the actor's organization; hiring managers only reach their own jobs' ones."""
+    """An invitation of the actor's organization; managers only reach applications shared with them."""
     if actor.role not in REVIEWER_ROLES:
         raise PermissionDenied(str(_l("Interviews are reviewed by recruiters and hiring managers.")))
     query = (
@@ -49,7 +63,7 @@ def get_reviewable_invitation(actor: User, invitation_id: int) -> InterviewInvit
         )
     )
     if actor.role == Role.MANAGER:
-        query = query.where(Job.hiring_manager_id == actor.id)
+        query = query.where(Application.id.in_(shared_application_ids(actor)))
     invitation = db.session.scalar(query)
     if invitation is None:
         raise NotFound(str(_l("No such interview in your organization.")))
@@ -69,3 +83,27 @@ def review_interview(actor: User, invitation_id: int) -> InterviewReview:
         media = answer_media_urls(answer) if answer is not None and answer.video_key else None
         items.append(ReviewedQuestion(question, prompt_media_urls(question), answer, media))
     return InterviewReview(invitation=invitation, application=invitation.application, items=items)
+
+
+def can_reprocess(answer: InterviewAnswer) -> bool:
+    """Whether staff may ask for an answer's processing (or its transcript) to run again."""
+    if not answer.video_key:
+        return False
+    return answer.processing_state == ProcessingState.FAILED or (
+        answer.processing_state == ProcessingState.READY and answer.transcript_state == TranscriptState.FAILED
+    )
+
+
+def reprocess_answer(actor: User, invitation_id: int, answer_id: int) -> InterviewAnswer:
+    """Run a failed answer's processing (or only its failed transcript) again, after the commit."""
+    invitation = get_reviewable_invitation(actor, invitation_id)
+    answer = next((answer for answer in invitation.answers if answer.id == answer_id), None)
+    if answer is None or answer.submitted_at is None:
+        raise NotFound(str(_l("No such answer in this interview.")))
+    if not can_reprocess(answer):
+        raise Conflict(str(_l("This answer is not waiting for another try.")))
+    requeue_answer_processing(answer)
+    record_audit(
+        actor.organization_id, actor, "interview.answer_reprocessed", "interview_invitation", invitation.id
+    )
+    return answer

@@ -11,12 +11,20 @@ from dataclasses import dataclass
 
 from app import after_commit
 from app.extensions import db
-from app.media.tasks import process_answer, process_prompt
-from app.models.interview import InterviewAnswer, InterviewQuestion
+from app.media.tasks import process_answer, process_prompt, process_welcome, transcribe_answer
+from app.models.interview import (
+    InterviewAnswer,
+    InterviewQuestion,
+    InterviewTemplate,
+    ProcessingState,
+    TranscriptState,
+)
 from app.storage import get_storage
 
 ANSWER_PROCESSING = "media.process_answer"
+TRANSCRIPTION = "media.transcribe_answer"
 PROMPT_PROCESSING = "media.process_prompt"
+WELCOME_PROCESSING = "media.process_welcome"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,37 @@ def queue_prompt_processing(question: InterviewQuestion) -> None:
     after_commit.defer_until_commit(PROMPT_PROCESSING, question.id)
 
 
+def queue_welcome_processing(template: InterviewTemplate) -> None:
+    """Caption the interview's welcome video once the transaction commits."""
+    db.session.flush()
+    after_commit.defer_until_commit(WELCOME_PROCESSING, template.id)
+
+
+def requeue_answer_processing(answer: InterviewAnswer) -> None:
+    """Process an answer again (staff asked): the whole video when that failed, else its transcript."""
+    if answer.processing_state == ProcessingState.READY:
+        answer.transcript_state = TranscriptState.PENDING
+        answer.transcript_error = None
+        db.session.flush()
+        after_commit.defer_until_commit(TRANSCRIPTION, answer.id)
+        return
+    answer.processing_state = ProcessingState.PENDING
+    answer.processing_error = None
+    queue_answer_processing(answer)
+
+
+@after_commit.on_commit(TRANSCRIPTION)
+def _enqueue_transcriptions(answer_ids: Sequence[int]) -> None:
+    for answer_id in dict.fromkeys(answer_ids):
+        transcribe_answer(answer_id)
+
+
+@after_commit.on_commit(WELCOME_PROCESSING)
+def _enqueue_welcomes(template_ids: Sequence[int]) -> None:
+    for template_id in dict.fromkeys(template_ids):
+        process_welcome(template_id)
+
+
 @after_commit.on_commit(ANSWER_PROCESSING)
 def _enqueue_answers(answer_ids: Sequence[int]) -> None:
     for answer_id in dict.fromkeys(answer_ids):
@@ -78,6 +117,16 @@ def prompt_media_urls(question: InterviewQuestion) -> PromptMedia:
             question.prompt_video_key, "question", question.prompt_video_content_type or "video/webm"
         ),
         captions_url=_link(question.prompt_captions_key, "captions.vtt", "text/vtt"),
+    )
+
+
+def welcome_media_urls(template: InterviewTemplate) -> PromptMedia:
+    """Inline, short-lived links for an interview's welcome video and its captions."""
+    return PromptMedia(
+        video_url=_link(
+            template.welcome_video_key, "welcome", template.welcome_video_content_type or "video/webm"
+        ),
+        captions_url=_link(template.welcome_captions_key, "captions.vtt", "text/vtt"),
     )
 
 

@@ -1,7 +1,9 @@
 """Background jobs that process recorded interview media; each commits at its own boundary.
 
 The original recording is never changed: everything made from it is stored under new keys,
-so it stays playable whatever happens here. Between retries a failure is visible to staff.
+so it stays playable whatever happens here. A failure is recorded on the answer, where staff
+see it, and the job is retried; the transcript is its own job, so a failing transcription never
+holds back the MP4 and the poster.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import io
 import logging
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +18,14 @@ from app.candidates.privacy import delete_files_after_commit
 from app.extensions import db
 from app.jobs import job
 from app.media import ffmpeg
-from app.media.transcribe import Transcript, transcribe, transcription_available
-from app.models.interview import InterviewAnswer, InterviewQuestion, ProcessingState
+from app.media.transcribe import Transcript, supports_language, transcribe, transcription_available
+from app.models.interview import (
+    InterviewAnswer,
+    InterviewQuestion,
+    InterviewTemplate,
+    ProcessingState,
+    TranscriptState,
+)
 from app.storage import get_storage
 
 logger = logging.getLogger(__name__)
@@ -26,6 +33,7 @@ logger = logging.getLogger(__name__)
 ANSWER_PREFIX = "answers-derived"
 PROMPT_PREFIX = "prompts-derived"
 UNEXPECTED_ERROR = "Processing failed unexpectedly"
+TRANSCRIPT_ERROR = "Transcription failed unexpectedly"
 
 
 @dataclass
@@ -33,14 +41,20 @@ class _Derived:
     duration: float | None = None
     mp4_key: str | None = None
     poster_key: str | None = None
-    captions_key: str | None = None
-    transcript: str = ""
+    has_audio: bool = False
 
 
 @job(retries=3, retry_delay=60)
 def process_answer(answer_id: int) -> None:
-    """Make the MP4, poster, duration and transcript of a video answer (huey retries on failure)."""
-    process_answer_media(answer_id)
+    """Make the MP4, poster and duration of a video answer, then queue its transcript (retried on failure)."""
+    if process_answer_media(answer_id):
+        transcribe_answer(answer_id)
+
+
+@job(retries=2, retry_delay=120)
+def transcribe_answer(answer_id: int) -> None:
+    """Make the transcript and captions of a processed video answer (retried on failure)."""
+    transcribe_answer_media(answer_id)
 
 
 @job(retries=3, retry_delay=60)
@@ -49,11 +63,23 @@ def process_prompt(question_id: int) -> None:
     process_prompt_media(question_id)
 
 
-def process_answer_media(answer_id: int) -> None:
-    """Process one answer now, committing its state; re-raises a failure so the job is retried."""
+@job(retries=3, retry_delay=60)
+def process_welcome(template_id: int) -> None:
+    """Transcribe an interview's welcome video into captions."""
+    process_welcome_media(template_id)
+
+
+# -- answers: MP4, poster, duration -----------------------------------------------------------------
+
+
+def process_answer_media(answer_id: int) -> bool:
+    """Process one answer now, committing its state; True when a transcript should follow.
+
+    Re-raises a failure (after recording it on the answer) so the job is retried.
+    """
     answer = db.session.get(InterviewAnswer, answer_id)
     if answer is None or not answer.video_key:
-        return
+        return False
     source_key, content_type = answer.video_key, answer.video_content_type or "video/webm"
     prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
     answer.processing_state = ProcessingState.PROCESSING
@@ -67,26 +93,40 @@ def process_answer_media(answer_id: int) -> None:
         db.session.rollback()
         _record_failure(answer_id, error)
         if isinstance(error, ffmpeg.ToolMissing):
-            return  # retrying will not install ffmpeg
+            return False  # retrying will not install ffmpeg
         raise
 
     answer = db.session.get(InterviewAnswer, answer_id)
     if answer is None or answer.video_key != source_key:
         # Deleted or replaced by a new recording meanwhile: its own job makes its own files.
         _delete_now(saved)
-        return
-    delete_files_after_commit(
-        key for key in (answer.mp4_key, answer.poster_key, answer.captions_key) if key and key not in saved
-    )
+        return False
+    delete_files_after_commit(key for key in (answer.mp4_key, answer.poster_key) if key and key not in saved)
     answer.mp4_key = derived.mp4_key
     answer.poster_key = derived.poster_key
-    answer.captions_key = derived.captions_key
-    answer.transcript = derived.transcript
     if derived.duration is not None:
         answer.duration_seconds = derived.duration
     answer.processing_state = ProcessingState.READY
     answer.processing_error = None
+    wants_transcript = _prepare_transcript(answer, derived.has_audio)
     db.session.commit()
+    return wants_transcript
+
+
+def _prepare_transcript(answer: InterviewAnswer, has_audio: bool) -> bool:
+    """Say on the answer why no transcript will come, or mark it pending; True when one should be made."""
+    if not has_audio:
+        answer.transcript_state = TranscriptState.NO_AUDIO
+    elif not transcription_available():
+        answer.transcript_state = TranscriptState.DISABLED
+    elif not supports_language(answer.invitation.template.language):
+        answer.transcript_state = TranscriptState.UNSUPPORTED_LANGUAGE
+    else:
+        answer.transcript_state = TranscriptState.PENDING
+        answer.transcript_error = None
+        return True
+    answer.transcript_error = None
+    return False
 
 
 def _record_failure(answer_id: int, error: Exception) -> None:
@@ -120,11 +160,7 @@ def _derive_answer_media(source_key: str, content_type: str, prefix: str, saved:
         derived.mp4_key = _store(mp4, prefix, "video/mp4", saved)
         poster = ffmpeg.make_poster(mp4, folder / "poster.jpg", duration=derived.duration)
         derived.poster_key = _store(poster, prefix, "image/jpeg", saved)
-        if found.has_audio:
-            transcript = _transcript_or_none(lambda: _transcribe_file(source, folder))
-            if transcript is not None and transcript.text:
-                derived.transcript = transcript.text
-                derived.captions_key = _store_text(transcript.vtt, prefix, saved)
+        derived.has_audio = found.has_audio
     return derived
 
 
@@ -137,19 +173,147 @@ def _remuxed(original: Path, destination: Path) -> Path:
         return original
 
 
-def _transcribe_file(source: Path, folder: Path) -> Transcript | None:
-    if not transcription_available():
-        return None
-    return transcribe(ffmpeg.extract_audio(source, folder / "audio.wav"))
+# -- answers: transcript and captions ---------------------------------------------------------------
 
 
-def _transcript_or_none(make: Callable[[], Transcript | None]) -> Transcript | None:
+def transcribe_answer_media(answer_id: int) -> None:
+    """Transcribe one processed answer now and commit the result; re-raises a failure after recording it."""
+    answer = db.session.get(InterviewAnswer, answer_id)
+    if answer is None or not answer.video_key or answer.processing_state != ProcessingState.READY:
+        return
+    if not _prepare_transcript(answer, has_audio=answer.transcript_state != TranscriptState.NO_AUDIO):
+        db.session.commit()
+        return
+    source_key = answer.video_key
+    media_key = answer.mp4_key or answer.video_key
+    language = answer.invitation.template.language
+    prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
+    db.session.commit()
+
+    saved: list[str] = []
     try:
-        return make()
+        has_audio, transcript = _transcribe_stored(media_key, language)
+        captions_key = _store_text(transcript.vtt, prefix, saved) if transcript and transcript.text else None
+    except Exception as error:
+        _delete_now(saved)
+        db.session.rollback()
+        _record_transcript_failure(answer_id, source_key, error)
+        raise
+
+    answer = db.session.get(InterviewAnswer, answer_id)
+    if answer is None or answer.video_key != source_key:
+        _delete_now(saved)
+        return
+    if answer.captions_key and answer.captions_key not in saved:
+        delete_files_after_commit([answer.captions_key])
+    answer.captions_key = captions_key
+    answer.transcript = transcript.text if transcript else ""
+    answer.transcript_state = TranscriptState.READY if has_audio else TranscriptState.NO_AUDIO
+    answer.transcript_error = None
+    db.session.commit()
+
+
+def _record_transcript_failure(answer_id: int, source_key: str, error: Exception) -> None:
+    if isinstance(error, ffmpeg.MediaError):
+        message = str(error)
+    else:
+        logger.exception("Transcribing answer %s failed", answer_id)
+        message = TRANSCRIPT_ERROR
+    answer = db.session.get(InterviewAnswer, answer_id)
+    if answer is None or answer.video_key != source_key:
+        return
+    answer.transcript_state = TranscriptState.FAILED
+    answer.transcript_error = message[:500]
+    db.session.commit()
+
+
+def _transcribe_stored(key: str, language: str) -> tuple[bool, Transcript | None]:
+    """Whether the stored recording has sound, and what was said in it."""
+    with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
+        folder = Path(workdir)
+        media = ffmpeg.download_to(key, folder / "media")
+        if not ffmpeg.probe(media).has_audio:
+            return False, None
+        return True, transcribe(ffmpeg.extract_audio(media, folder / "audio.wav"), language)
+
+
+# -- prompts and welcome videos: captions -----------------------------------------------------------
+
+
+def process_prompt_media(question_id: int) -> None:
+    """Transcribe one prompt video now and commit its transcript and captions."""
+    question = db.session.get(InterviewQuestion, question_id)
+    if question is None or not question.prompt_video_key:
+        return
+    language = question.template.language
+    if not transcription_available() or not supports_language(language):
+        return
+    source_key, prefix = question.prompt_video_key, f"{PROMPT_PREFIX}/{question.template_id}"
+    db.session.rollback()
+    saved: list[str] = []
+    transcript = _captions_of(source_key, language, prefix, saved, f"Prompt {question_id}")
+    if transcript is _SKIPPED:
+        return
+    question = db.session.get(InterviewQuestion, question_id)
+    if question is None or question.prompt_video_key != source_key:
+        _delete_now(saved)
+        return
+    if question.prompt_captions_key:
+        delete_files_after_commit([question.prompt_captions_key])
+    question.prompt_captions_key = saved[0] if saved else None
+    question.prompt_transcript = transcript.text if transcript else ""
+    db.session.commit()
+
+
+def process_welcome_media(template_id: int) -> None:
+    """Transcribe an interview's welcome video now and commit its captions."""
+    template = db.session.get(InterviewTemplate, template_id)
+    if template is None or not template.welcome_video_key:
+        return
+    language = template.language
+    if not transcription_available() or not supports_language(language):
+        return
+    source_key, prefix = template.welcome_video_key, f"{PROMPT_PREFIX}/{template_id}"
+    db.session.rollback()
+    saved: list[str] = []
+    if _captions_of(source_key, language, prefix, saved, f"Welcome video {template_id}") is _SKIPPED:
+        return
+    template = db.session.get(InterviewTemplate, template_id)
+    if template is None or template.welcome_video_key != source_key:
+        _delete_now(saved)
+        return
+    if template.welcome_captions_key:
+        delete_files_after_commit([template.welcome_captions_key])
+    template.welcome_captions_key = saved[0] if saved else None
+    db.session.commit()
+
+
+_SKIPPED = Transcript(text="", vtt="")
+
+
+def _captions_of(
+    source_key: str, language: str, prefix: str, saved: list[str], what: str
+) -> Transcript | None:
+    """Transcribe a stored video and store its captions (appended to ``saved``); _SKIPPED without ffmpeg."""
+    try:
+        with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
+            folder = Path(workdir)
+            original = ffmpeg.download_to(source_key, folder / "original")
+            transcript = None
+            if ffmpeg.probe(original).has_audio:
+                transcript = transcribe(ffmpeg.extract_audio(original, folder / "audio.wav"), language)
+            if transcript and transcript.text:
+                _store_text(transcript.vtt, prefix, saved)
+            return transcript
+    except ffmpeg.ToolMissing:
+        logger.error("%s was not transcribed: ffmpeg is not installed", what)
+        return _SKIPPED
     except Exception:
-        # A transcript is a bonus: without one the recording is still ready to watch.
-        logger.exception("Transcription failed")
-        return None
+        _delete_now(saved)
+        raise
+
+
+# -- storage helpers --------------------------------------------------------------------------------
 
 
 def _store(path: Path, prefix: str, content_type: str, saved: list[str]) -> str:
@@ -172,36 +336,3 @@ def _delete_now(keys: list[str]) -> None:
             storage.delete(key)
         except Exception:
             logger.exception("Could not delete unused derived file %s", key)
-
-
-def process_prompt_media(question_id: int) -> None:
-    """Transcribe one prompt video now and commit its transcript and captions."""
-    question = db.session.get(InterviewQuestion, question_id)
-    if question is None or not question.prompt_video_key or not transcription_available():
-        return
-    source_key, prefix = question.prompt_video_key, f"{PROMPT_PREFIX}/{question.template_id}"
-    db.session.rollback()
-    saved: list[str] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
-            folder = Path(workdir)
-            original = ffmpeg.download_to(source_key, folder / "original")
-            transcript = _transcribe_file(original, folder) if ffmpeg.probe(original).has_audio else None
-            captions_key = (
-                _store_text(transcript.vtt, prefix, saved) if transcript and transcript.text else None
-            )
-    except ffmpeg.ToolMissing:
-        logger.error("Prompt %s was not transcribed: ffmpeg is not installed", question_id)
-        return
-    except Exception:
-        _delete_now(saved)
-        raise
-    question = db.session.get(InterviewQuestion, question_id)
-    if question is None or question.prompt_video_key != source_key:
-        _delete_now(saved)
-        return
-    if question.prompt_captions_key:
-        delete_files_after_commit([question.prompt_captions_key])
-    question.prompt_captions_key = captions_key
-    question.prompt_transcript = transcript.text if transcript else ""
-    db.session.commit()

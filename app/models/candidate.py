@@ -128,6 +128,7 @@ class Application(AttributionColumns, db.Model):
     # When the process ended for this application (withdrawn, rejected, hired); retention counts from here.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_touch: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))  # see app.advocacy
 
     candidate: Mapped[Candidate] = relationship(back_populates="applications")
     job: Mapped[Job] = relationship()

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -44,6 +44,31 @@ class ProcessingState(enum.StrEnum):
     FAILED = "failed"
 
 
+class TranscriptState(enum.StrEnum):
+    """Whether a video answer got a transcript, and if not, why."""
+
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+    # Transcription is turned off, or faster-whisper or a model is not installed.
+    DISABLED = "disabled"
+    # The installed model does not understand the interview's language.
+    UNSUPPORTED_LANGUAGE = "unsupported_language"
+    NO_AUDIO = "no_audio"
+
+
+class LinkPurpose(enum.StrEnum):
+    """Why an extra personal link to an invitation was made."""
+
+    REMINDER = "reminder"
+    PORTAL = "portal"
+
+
+# An invitation is running in these states; an application has at most one such invitation.
+OPEN_STATE_VALUES = ("sent", "opened", "started")
+_OPEN_INVITATION = text("state IN ('sent', 'opened', 'started')")
+
+
 class InterviewTemplate(db.Model):
     """A reusable interview: intro, ordered questions, outro."""
 
@@ -56,6 +81,9 @@ class InterviewTemplate(db.Model):
     outro_md: Mapped[str] = mapped_column(Text, default="")
     welcome_video_key: Mapped[str | None] = mapped_column(String(255))
     welcome_video_content_type: Mapped[str | None] = mapped_column(String(100))
+    welcome_captions_key: Mapped[str | None] = mapped_column(String(255))
+    # The language questions are asked and answered in: captions and transcripts follow it.
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     # Candidates may ask to answer video questions in writing (an accommodation).
     allow_text_accommodation: Mapped[bool] = mapped_column(default=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -105,6 +133,14 @@ class InterviewInvitation(db.Model):
     __table_args__ = (
         Index("ix_interview_invitations_org_state", "organization_id", "state"),
         Index("ix_interview_invitations_application", "application_id"),
+        # At most one running invitation per application, whatever races the service check loses.
+        Index(
+            "uq_interview_invitations_open_application",
+            "application_id",
+            unique=True,
+            sqlite_where=_OPEN_INVITATION,
+            postgresql_where=_OPEN_INVITATION,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +168,49 @@ class InterviewInvitation(db.Model):
     answers: Mapped[list[InterviewAnswer]] = relationship(
         back_populates="invitation", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class InterviewLink(db.Model):
+    """Another personal link to an invitation (a reminder's, the portal's); only its hash is kept.
+
+    It works while the invitation is running, until the invitation's deadline, like the first link.
+    """
+
+    __tablename__ = "interview_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("interview_invitations.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose, "interview_link_purpose"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitation: Mapped[InterviewInvitation] = relationship()
+
+
+class InterviewUpload(db.Model):
+    """A recording a browser was allowed to upload and that no answer has adopted yet.
+
+    Retrying the same recording reuses its key, so an interrupted upload never leaves a second
+    object; adopting one deletes the question's other pending uploads. The references are kept
+    (SET NULL) when an invitation is deleted, so the sweep can still remove the files.
+    """
+
+    __tablename__ = "interview_uploads"
+    __table_args__ = (Index("ix_interview_uploads_invitation_question", "invitation_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interview_invitations.id", ondelete="SET NULL")
+    )
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("interview_questions.id", ondelete="SET NULL"))
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    # Set for an S3 multipart upload (large answers): the browser sends parts, the server completes it.
+    multipart_id: Mapped[str | None] = mapped_column(String(255))
+    size: Mapped[int | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class InterviewAnswer(db.Model):
@@ -164,6 +243,12 @@ class InterviewAnswer(db.Model):
     poster_key: Mapped[str | None] = mapped_column(String(255))
     captions_key: Mapped[str | None] = mapped_column(String(255))
     transcript: Mapped[str] = mapped_column(Text, default="")
+    transcript_state: Mapped[TranscriptState] = mapped_column(
+        enum_column(TranscriptState, "interview_transcript_state"),
+        default=TranscriptState.PENDING,
+        server_default=TranscriptState.PENDING.value,
+    )
+    transcript_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

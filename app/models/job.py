@@ -100,6 +100,7 @@ class Job(db.Model):
     interview_template_id: Mapped[int | None] = mapped_column(
         ForeignKey("interview_templates.id", ondelete="SET NULL")
     )
+    blind_review: Mapped[bool] = mapped_column(default=False)  # reviewers see answers before the person
 
     organization: Mapped[Organization] = relationship()
     hiring_manager: Mapped[User | None] = relationship()

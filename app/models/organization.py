@@ -40,6 +40,8 @@ class Organization(db.Model):
     retention_days: Mapped[int] = mapped_column(default=180, server_default="180")
     talent_pool_retention_days: Mapped[int] = mapped_column(default=365, server_default="365")
     retention_action: Mapped[str] = mapped_column(String(10), default="delete", server_default="delete")
+    # Days within which every applicant should hear from us (a message or a decision by staff).
+    response_promise_days: Mapped[int] = mapped_column(default=10, server_default="10")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app.audit import record_audit
 from app.candidates.privacy import delete_files_after_commit, write_candidate_archive
 from app.errors import Gone, NotFound
 from app.extensions import db
@@ -46,6 +47,8 @@ def create_data_export(candidate: Candidate, ttl: timedelta = EXPORT_LINK_TTL) -
             expires_at=utcnow() + ttl,
         )
         db.session.add(export)
+        # Kept after the export row is purged, so the staff timeline still shows the request.
+        record_audit(candidate.organization_id, None, "candidate.data_exported", "candidate", candidate.id)
         record_event(
             candidate.organization, type=EventType.DATA_EXPORTED, attribution=Attribution(), visitor_hash=None
         )

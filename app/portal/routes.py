@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app.errors import Gone, Invalid, NotFound
 from app.extensions import db, limiter
+from app.feedback import inbox
 from app.forms import attach_error, require_valid
 from app.models import Organization
 from app.organizations.services import find_organization_by_slug
@@ -106,7 +107,17 @@ def home():
         "portal/home.html",
         candidate=g.candidate,
         overview=services.build_overview(g.candidate),
+        messages=inbox.messages_by_application(g.candidate),
     )
+
+
+@bp.get("/applications/<public_id>/messages/<int:message_id>")
+@candidate_required
+def message(public_id: str, message_id: int):
+    """One message from the company, with any feedback; opening it is the read receipt."""
+    opened = inbox.open_message(g.candidate, public_id, message_id)
+    db.session.commit()
+    return render_portal("portal/message.html", message=opened, application=opened.application)
 
 
 @bp.route("/details", methods=["GET", "POST"])

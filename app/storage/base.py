@@ -47,6 +47,31 @@ class UploadTicket:
 
 
 @dataclass(frozen=True)
+class UploadPart:
+    """One part of a multipart upload: its 1-based number, where to PUT it, and its byte range."""
+
+    number: int
+    url: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MultipartTicket:
+    """A large file uploaded in parts the browser PUTs directly; the server completes it.
+
+    ``parts`` lists only what is still to send: a renewed ticket leaves out parts already stored.
+    """
+
+    key: str
+    multipart_id: str
+    size: int
+    part_size: int
+    parts: list[UploadPart]
+    expires_in: int
+
+
+@dataclass(frozen=True)
 class DownloadGrant:
     """What a verified local download link allows."""
 
@@ -98,6 +123,16 @@ def validate_key(key: str) -> str:
     # Segments may not start with "." so "..", "." and our temp and metadata names are unreachable.
     if not KEY_PATTERN.fullmatch(key) or any(part.startswith(".") for part in key.split("/")):
         raise InvalidKey(f"Invalid storage key: {key!r}")
+    return key
+
+
+def ticket_key(prefix: str, key: str | None) -> str:
+    """``key`` when it is a valid key under ``prefix``, a fresh key when None; InvalidKey otherwise."""
+    if key is None:
+        return new_key(prefix)
+    validate_key(key)
+    if not key.startswith(f"{validate_key(prefix)}/"):
+        raise InvalidKey(f"Key {key!r} is not under {prefix!r}")
     return key
 
 
@@ -178,9 +213,42 @@ class Storage(ABC):
 
     @abstractmethod
     def upload_ticket(
-        self, *, prefix: str, content_type: str, max_size: int, expires_in: int | None = None
+        self,
+        *,
+        prefix: str,
+        content_type: str,
+        max_size: int,
+        expires_in: int | None = None,
+        key: str | None = None,
     ) -> UploadTicket:
-        """A short-lived permission for a browser to upload one file directly."""
+        """A short-lived permission for a browser to upload one file directly.
+
+        ``key`` (under ``prefix``) renews the permission for an earlier ticket's key, so a retried
+        upload replaces what an interrupted one may have left instead of adding a second object.
+        """
+
+    supports_multipart: bool = False
+
+    def start_multipart(self, key: str, content_type: str) -> str:
+        """Begin a multipart upload at ``key``; its id. Only where ``supports_multipart``."""
+        raise StorageError("This storage does not take multipart uploads")
+
+    def multipart_ticket(
+        self, key: str, multipart_id: str, *, size: int, part_size: int, expires_in: int | None = None
+    ) -> MultipartTicket:
+        """Short-lived PUT links for the parts of ``size`` bytes not stored yet."""
+        raise StorageError("This storage does not take multipart uploads")
+
+    def complete_multipart(self, key: str, multipart_id: str, *, size: int, max_size: int) -> StoredObject:
+        """Join the stored parts into the ``size`` bytes announced.
+
+        FileTooLarge (and the upload aborted) past ``max_size``; InvalidUpload while parts are missing.
+        """
+        raise StorageError("This storage does not take multipart uploads")
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        """Drop a multipart upload and its parts; an unknown one is not an error."""
+        raise StorageError("This storage does not take multipart uploads")
 
     @abstractmethod
     def check(self) -> None:

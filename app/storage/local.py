@@ -34,6 +34,7 @@ from app.storage.base import (
     UploadTicket,
     inline_allowed,
     new_key,
+    ticket_key,
     validate_key,
 )
 
@@ -124,11 +125,17 @@ class LocalStorage(Storage):
         return self._link("files.download", DOWNLOAD_PATH, self._downloads.dumps(payload))
 
     def upload_ticket(
-        self, *, prefix: str, content_type: str, max_size: int, expires_in: int | None = None
+        self,
+        *,
+        prefix: str,
+        content_type: str,
+        max_size: int,
+        expires_in: int | None = None,
+        key: str | None = None,
     ) -> UploadTicket:
         """A signed ``/files/u/<token>`` link fixing key, content type and maximum size."""
         ttl = self.url_ttl if expires_in is None else expires_in
-        key = new_key(prefix)
+        key = ticket_key(prefix, key)
         payload = {"k": key, "t": content_type, "m": max_size, "e": self._expiry(ttl)}
         url = self._link("files.upload", UPLOAD_PATH, self._uploads.dumps(payload))
         return UploadTicket(url=url, fields={}, key=key, max_size=max_size, expires_in=ttl)

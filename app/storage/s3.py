@@ -16,15 +16,19 @@ from botocore.exceptions import BotoCoreError, ClientError
 from app.storage.base import (
     DEFAULT_URL_TTL,
     FileTooLarge,
+    InvalidUpload,
     LimitedReader,
+    MultipartTicket,
     ObjectNotFound,
     Storage,
     StorageError,
     StoredObject,
+    UploadPart,
     UploadTicket,
     content_disposition,
     inline_allowed,
     new_key,
+    ticket_key,
     validate_key,
 )
 
@@ -134,11 +138,17 @@ class S3Storage(Storage):
         return self.public_client.generate_presigned_url("get_object", Params=params, ExpiresIn=ttl)
 
     def upload_ticket(
-        self, *, prefix: str, content_type: str, max_size: int, expires_in: int | None = None
+        self,
+        *,
+        prefix: str,
+        content_type: str,
+        max_size: int,
+        expires_in: int | None = None,
+        key: str | None = None,
     ) -> UploadTicket:
         """A presigned POST whose policy fixes the key, the content type and the size range."""
         ttl = self.url_ttl if expires_in is None else expires_in
-        key = new_key(prefix)
+        key = ticket_key(prefix, key)
         post = self.public_client.generate_presigned_post(
             self.bucket,
             key,
@@ -149,6 +159,82 @@ class S3Storage(Storage):
         return UploadTicket(
             url=post["url"], fields=post["fields"], key=key, max_size=max_size, expires_in=ttl
         )
+
+    supports_multipart = True
+
+    def start_multipart(self, key: str, content_type: str) -> str:
+        """CreateMultipartUpload at ``key`` with its content type; the upload id."""
+        try:
+            created = self.client.create_multipart_upload(
+                Bucket=self.bucket, Key=validate_key(key), ContentType=content_type
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise self._wrap(error, key) from error
+        return created["UploadId"]
+
+    def multipart_ticket(
+        self, key: str, multipart_id: str, *, size: int, part_size: int, expires_in: int | None = None
+    ) -> MultipartTicket:
+        """Presigned UploadPart links for the parts S3 does not hold yet (a retry resends only those)."""
+        ttl = self.url_ttl if expires_in is None else expires_in
+        stored = {part["PartNumber"]: part["Size"] for part in self._parts(key, multipart_id)}
+        parts = []
+        for number, start in enumerate(range(0, max(size, 1), part_size), start=1):
+            end = min(start + part_size, size)
+            if stored.get(number) == end - start:
+                continue
+            params = {"Bucket": self.bucket, "Key": key, "UploadId": multipart_id, "PartNumber": number}
+            url = self.public_client.generate_presigned_url("upload_part", Params=params, ExpiresIn=ttl)
+            parts.append(UploadPart(number=number, url=url, start=start, end=end))
+        return MultipartTicket(
+            key=key, multipart_id=multipart_id, size=size, part_size=part_size, parts=parts, expires_in=ttl
+        )
+
+    def complete_multipart(self, key: str, multipart_id: str, *, size: int, max_size: int) -> StoredObject:
+        """CompleteMultipartUpload with the parts S3 lists (never the browser's word for them)."""
+        parts = self._parts(key, multipart_id)
+        total = sum(part["Size"] for part in parts)
+        if total > max_size:
+            self.abort_multipart(key, multipart_id)
+            raise FileTooLarge(f"Multipart upload of {total} bytes; the limit is {max_size}")
+        if not parts or total != size:
+            raise InvalidUpload(f"Multipart upload holds {total} of {size} bytes")
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=multipart_id,
+                MultipartUpload={
+                    "Parts": [{"PartNumber": part["PartNumber"], "ETag": part["ETag"]} for part in parts]
+                },
+            )
+        except (BotoCoreError, ClientError) as error:
+            raise self._wrap(error, key) from error
+        stored = self.stat(key)
+        if stored is None:
+            raise ObjectNotFound(key)
+        return stored
+
+    def abort_multipart(self, key: str, multipart_id: str) -> None:
+        """AbortMultipartUpload; an upload that is already gone is fine."""
+        try:
+            self.client.abort_multipart_upload(
+                Bucket=self.bucket, Key=validate_key(key), UploadId=multipart_id
+            )
+        except (BotoCoreError, ClientError) as error:
+            code = str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+            if code not in {"NoSuchUpload", "404", "NotFound"}:
+                raise self._wrap(error, key) from error
+
+    def _parts(self, key: str, multipart_id: str) -> list[dict[str, Any]]:
+        parts: list[dict[str, Any]] = []
+        try:
+            paginator = self.client.get_paginator("list_parts")
+            for page in paginator.paginate(Bucket=self.bucket, Key=validate_key(key), UploadId=multipart_id):
+                parts += page.get("Parts", [])
+        except (BotoCoreError, ClientError) as error:
+            raise self._wrap(error, key) from error
+        return sorted(parts, key=lambda part: part["PartNumber"])
 
     def check(self) -> None:
         """HEAD the bucket: proves the endpoint, the credentials and the bucket."""

@@ -67,8 +67,34 @@ def upgrade():
         batch_op.alter_column('stage', existing_type=sa.String(length=20), type_=sa.String(length=40), existing_nullable=False)
     connection.execute(sa.text("UPDATE applications SET stage = 'new' WHERE stage = 'not_a_fit'"))
 
+    # Tags recruiters put on applications (pipeline list filters and bulk actions).
+    op.create_table(
+        'tags',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('organization_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=40), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_tags_organization_id_organizations')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_tags')),
+        sa.UniqueConstraint('organization_id', 'name', name='uq_tags_organization_name'),
+    )
+    op.create_table(
+        'application_tags',
+        sa.Column('application_id', sa.Integer(), nullable=False),
+        sa.Column('tag_id', sa.Integer(), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_application_tags_application_id_applications'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_application_tags_tag_id_tags'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('application_id', 'tag_id', name=op.f('pk_application_tags')),
+    )
+    op.create_index('ix_application_tags_tag', 'application_tags', ['tag_id'], unique=False)
+
 
 def downgrade():
+    op.drop_index('ix_application_tags_tag', table_name='application_tags')
+    op.drop_table('application_tags')
+    op.drop_table('tags')
+
     connection = op.get_bind()
     connection.execute(sa.text(
         "UPDATE applications SET stage = 'new' WHERE stage NOT IN ('new', 'withdrawn', 'rejected', 'hired')"

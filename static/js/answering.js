@@ -156,6 +156,7 @@
     var thinkSeconds = data.thinkSeconds === "" ? null : parseInt(data.thinkSeconds, 10);
     var maxSeconds = parseInt(data.maxSeconds, 10);
     var attemptsLeft = parseInt(data.attemptsLeft, 10);
+    var maxBytes = parseInt(data.maxBytes, 10) || 0;
     var storeKey = data.storeKey;
     var mimeType = pickMimeType();
     var stream = null;
@@ -238,7 +239,7 @@
         stopCamera();
         playback.src = URL.createObjectURL(blob);
         playback.hidden = false;
-        var record = { blob: blob, type: baseType(type), duration: duration, key: null };
+        var record = { blob: blob, type: baseType(type), duration: duration, key: null, uploadKey: null };
         pending.put(storeKey, record).then(function () { send(record, 0); });
       };
       recorder.start(1000);
@@ -272,13 +273,46 @@
         };
         xhr.onload = function () {
           if (xhr.status >= 200 && xhr.status < 300) return resolve();
+          var error = new Error(xhr.status === 413 ? messages.tooLarge : (xhr.statusText || "upload failed"));
+          error.status = xhr.status;
+          reject(error);
+        };
+        // A dropped connection, an abort or a timeout: all worth another try.
+        xhr.onerror = xhr.onabort = xhr.ontimeout = function () { reject(new Error("network")); };
+        xhr.send(body);
+      });
+    }
+
+    // A large answer goes to S3 in parts: each part is PUT on its own, and after an interruption
+    // the server's renewed ticket lists only the parts the store does not hold yet.
+    function putPart(part, blob, onProgress) {
+      return new Promise(function (resolve, reject) {
+        var xhr = new XMLHttpRequest();
+        xhr.open("PUT", part.url);
+        xhr.upload.onprogress = function (event) { if (event.lengthComputable) onProgress(event.loaded); };
+        xhr.onload = function () {
+          if (xhr.status >= 200 && xhr.status < 300) return resolve();
           var error = new Error(xhr.statusText || "upload failed");
           error.status = xhr.status;
           reject(error);
         };
-        xhr.onerror = function () { reject(new Error("network")); };
-        xhr.send(body);
+        xhr.onerror = xhr.onabort = xhr.ontimeout = function () { reject(new Error("network")); };
+        xhr.send(blob);
       });
+    }
+
+    function uploadParts(multipart, record) {
+      var total = record.blob.size || 1;
+      var sent = multipart.parts.reduce(function (left, part) { return left - (part.end - part.start); }, total);
+      progress.value = Math.round((sent / total) * 100);
+      return multipart.parts.reduce(function (chain, part) {
+        return chain.then(function () {
+          // A slice without a type: no Content-Type header, nothing the presigned link did not sign.
+          return putPart(part, record.blob.slice(part.start, part.end), function (loaded) {
+            progress.value = Math.round(((sent + loaded) / total) * 100);
+          }).then(function () { sent += part.end - part.start; });
+        });
+      }, Promise.resolve());
     }
 
     function retriable(error) {
@@ -290,10 +324,26 @@
       show([]);
       say(messages.uploading);
       progressWrap.hidden = false;
+      progress.value = record.key ? 100 : 0;
+      if (!record.key && maxBytes && record.blob.size > maxBytes) {
+        uploading = null;
+        progressWrap.hidden = true;
+        pending.remove(storeKey);
+        say(format(messages.failed, messages.tooLarge));
+        show(attemptsLeft > 0 ? ["retake"] : []);
+        return;
+      }
+      // A retry names the key of the earlier ticket: the server issues it again, so whatever an
+      // interrupted upload left in storage is overwritten, never stored twice.
       var step = record.key
         ? Promise.resolve()
-        : postJson(data.ticketUrl, { content_type: record.type }).then(function (ticket) {
-            return upload(ticket, record).then(function () {
+        : postJson(data.ticketUrl, {
+            content_type: record.type, key: record.uploadKey || "", size: record.blob.size
+          }).then(function (ticket) {
+            record.uploadKey = ticket.key;
+            return pending.put(storeKey, record).then(function () {
+              return ticket.multipart ? uploadParts(ticket.multipart, record) : upload(ticket, record);
+            }).then(function () {
               record.key = ticket.key;
               // The file is stored: from now on only the confirm is repeated, never a second upload.
               return pending.put(storeKey, record);
@@ -309,6 +359,12 @@
         say(messages.saved + (attemptsLeft > 0 ? " " + format(messages.takesLeft, attemptsLeft) : ""));
         show(attemptsLeft > 0 ? ["retake", "next"] : ["next"]);
       }).catch(function (error) {
+        if (error.status === 404 && record.key && attempt < 3) {
+          // The server did not find the stored file: send the kept recording again.
+          record.key = null;
+          retryTimer = window.setTimeout(function () { send(record, attempt + 1); }, 0);
+          return;
+        }
         if (retriable(error)) {
           var delay = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, attempt));
           say(format(messages.retrying, Math.round(delay / 1000)));

@@ -19,12 +19,51 @@
     }
   }
 
+  // journey.js keeps {utm: {...}, ref, share_channel, embed_host, referrer}; the form wants flat fields.
+  function flatten(touch) {
+    var flat = {};
+    for (var key in touch) {
+      if (typeof touch[key] === "string") flat[key] = touch[key];
+    }
+    if (touch.utm && typeof touch.utm === "object") {
+      for (var name in touch.utm) {
+        if (typeof touch.utm[name] === "string") flat["utm_" + name] = touch.utm[name];
+      }
+    }
+    if (typeof touch.ref === "string") flat.ambassador_code = touch.ref;
+    if (typeof touch.referrer === "string" && !flat.referrer_host) {
+      try {
+        var origin = new URL(touch.referrer);
+        if (origin.origin === window.location.origin) flat.channel = "career_site";
+        else flat.referrer_host = origin.hostname;
+      } catch (error) {
+        // not a URL: leave it out
+      }
+    }
+    return flat;
+  }
+
+  // The first touch across visits, remembered by journey.js for this organization.
+  function readOriginalTouch(form) {
+    var match = /\/careers\/([^/]+)\//.exec(new URL(form.action, window.location.href).pathname);
+    if (!match) return null;
+    try {
+      return window.localStorage.getItem("openround.originalTouch:" + decodeURIComponent(match[1]));
+    } catch (error) {
+      return null;
+    }
+  }
+
   function fillAttribution(form) {
+    var original = readOriginalTouch(form);
+    var originalInput = form.elements.namedItem("first_touch");
+    if (original && originalInput) originalInput.value = original.slice(0, 2000);
     var firstTouch = readFirstTouch();
     if (!firstTouch) return;
+    var flat = flatten(firstTouch);
     ATTRIBUTION_KEYS.forEach(function (key) {
       var input = form.elements.namedItem(key);
-      var value = firstTouch[key];
+      var value = flat[key];
       if (input && typeof value === "string" && value) input.value = value.slice(0, 255);
     });
   }

@@ -5,6 +5,9 @@
  * referrer's origin) is kept in sessionStorage under "openround.firstTouch": it stays in this tab,
  * is never sent to the server by the browser on its own, and holds no personal data. Every event
  * carries that first touch, so an apply_start two pages later still credits the original source.
+ * The first touch across visits (the first landing that came from outside: an ambassador's link, a
+ * share, a campaign, an embed or another site) is kept in localStorage under
+ * "openround.originalTouch:<org>" for 90 days; static/js/apply.js sends it with an application.
  * Events fired within about a second are sent together with navigator.sendBeacon (text/plain, so
  * no preflight), or fetch with keepalive and no credentials where beacons are unavailable.
  */
@@ -15,6 +18,8 @@
   var STORAGE_KEY = "openround.firstTouch";
   var UTM = ["source", "medium", "campaign", "term", "content"];
   var MAX_BATCH = 20;
+  var ORIGINAL_KEY = "openround.originalTouch:";
+  var ORIGINAL_DAYS = 90;
 
   var configElement = document.getElementById("openround-journey");
   if (!configElement) return;
@@ -65,6 +70,30 @@
     return touch;
   }
 
+  function cameFromOutside(landing) {
+    var external = landing.referrer && landing.referrer !== window.location.origin + "/";
+    return Boolean(landing.ref || landing.share_channel || landing.embed_host || landing.utm || external);
+  }
+
+  // The first landing from outside, remembered across visits (no personal data: only its source).
+  function rememberOriginalTouch(landing) {
+    if (!cameFromOutside(landing)) return;
+    var key = ORIGINAL_KEY + config.org;
+    var today = new Date().toISOString().slice(0, 10);
+    try {
+      var stored = JSON.parse(window.localStorage.getItem(key) || "null");
+      var age = stored && stored.at ? (Date.parse(today) - Date.parse(stored.at)) / 86400000 : Infinity;
+      if (stored && age <= ORIGINAL_DAYS) return;
+      var original = {};
+      for (var name in landing) original[name] = landing[name];
+      original.at = today;
+      window.localStorage.setItem(key, JSON.stringify(original));
+    } catch (error) {
+      // Storage disabled or full: the application then carries its last touch only.
+    }
+  }
+
+  rememberOriginalTouch(currentTouch());
   var touch = firstTouch();
   var page = window.location.origin + window.location.pathname;
   var queue = [];

@@ -1,4 +1,8 @@
-"""Acceptance: a manager records a prompt, a candidate answers with a fake camera, a recruiter reviews it."""
+"""Acceptance: a manager records a prompt, a candidate answers with a fake camera, a recruiter reviews it.
+
+It runs with local storage and with S3 (SeaweedFS on loopback): in S3 mode the browser uploads
+straight to the bucket with presigned POSTs and plays the media from presigned links.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ import os
 import re
 import shutil
 import subprocess
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -14,13 +20,13 @@ from playwright.sync_api import expect
 
 from app.extensions import db
 from app.interviews import services
-from app.interviews.invitations import invite_application
-from app.models import Application, InterviewTemplate, Role, User
+from app.models import Role
 from app.models.interview import (
     AnswerType,
     InterviewAnswer,
     InterviewInvitation,
     InterviewQuestion,
+    InterviewUpload,
     InvitationState,
 )
 from tests.e2e.test_answering import new_page
@@ -34,6 +40,44 @@ pytestmark = pytest.mark.e2e
 
 SPOKEN = "Hello, my name is Giulia."
 WRITTEN = "I would start by listening to the team."
+
+
+@pytest.fixture(params=["local", "s3"])
+def app_environ(
+    request: pytest.FixtureRequest, app_environ: dict[str, str], database_url: str
+) -> dict[str, str]:
+    """The app on local storage, or on S3 (a bucket of its own on the SeaweedFS test server)."""
+    if request.param == "s3":
+        if not database_url.startswith("sqlite"):
+            pytest.skip("storage does not depend on the database: the S3 run happens once, on SQLite")
+        app_environ.update(request.getfixturevalue("s3_environ"))
+    return app_environ
+
+
+@dataclass(frozen=True)
+class StorageSite:
+    """Which storage the live app uses, and how to list what it holds under a prefix."""
+
+    kind: str
+    keys: Callable[[str], list[str]]
+
+
+@pytest.fixture
+def storage_site(app_environ: dict[str, str], live_server, request: pytest.FixtureRequest) -> StorageSite:
+    """The live app's storage; in S3 mode the bucket lets the app's pages upload to it."""
+    if app_environ.get("STORAGE_BACKEND") == "s3":
+        server = request.getfixturevalue("s3_server")
+        bucket = app_environ["S3_BUCKET"]
+        server.allow_browser_origin(bucket, live_server.url)
+        return StorageSite("s3", lambda prefix: server.object_keys(bucket, prefix))
+    root = Path(app_environ["STORAGE_LOCAL_PATH"])
+
+    def local_keys(prefix: str) -> list[str]:
+        folder = root / prefix
+        files = folder.rglob("*") if folder.is_dir() else []
+        return sorted(str(path.relative_to(root)) for path in files if path.is_file())
+
+    return StorageSite("local", local_keys)
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +143,7 @@ def make_world(app) -> dict:
         return {
             "recruiter": recruiter.id,
             "application": application.id,
+            "public_id": application.public_id,
             "template": template.id,
             "questions": [question.id for question in questions],
         }
@@ -122,7 +167,7 @@ def record_answer(page) -> None:
     expect(page.locator("[data-status]")).to_contain_text("Your answer is saved.", timeout=45_000)
 
 
-def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, capture_browser):
+def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, storage_site, capture_browser):
     world = make_world(app)
     base = live_server.url
     first, second, third = world["questions"]
@@ -152,16 +197,21 @@ def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, ca
         assert prompt.prompt_video_key and prompt.prompt_video_key.startswith("prompt-videos/")
         assert prompt.prompt_recorded_by.email == "marta@example.com"
 
-    # 4. The recruiter invites the candidate; the personal link arrives by e-mail.
+    # 4. The recruiter invites the candidate from the application; the personal link arrives by e-mail.
+    context, page, errors = new_page(capture_browser)
+    sign_in(page, base, "rita@example.com")
+    page.goto(f"{base}/app/interviews/applications/{world['public_id']}/invite")
+    page.get_by_label("Interview").select_option(label="First round")
+    page.get_by_role("button", name="Send the invitation").click()
+    expect(page.get_by_text("The invitation was sent to Giulia Rossi.")).to_be_visible()
+    assert errors == []
+    context.close()
     with app.app_context():
-        invitation, _raw = invite_application(
-            db.session.get(User, world["recruiter"]),
-            db.session.get(Application, world["application"]),
-            db.session.get(InterviewTemplate, world["template"]),
-            datetime.now(UTC) + timedelta(days=7),
+        invitation_id = db.session.scalar(
+            db.select(InterviewInvitation.id).where(
+                InterviewInvitation.application_id == world["application"]
+            )
         )
-        db.session.commit()
-        invitation_id = invitation.id
     link = base + link_in_mail(app, "giulia@example.com", "interview/")
 
     # 5. The candidate checks the devices, answers the first question with the prompt shown, and leaves.
@@ -209,6 +259,8 @@ def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, ca
         assert poster and mp4
         assert page.request.get(urljoin(page.url, poster)).body()[:3] == b"\xff\xd8\xff"  # a JPEG
         assert page.request.get(urljoin(page.url, mp4)).body()[4:8] == b"ftyp"  # an MP4
+        if storage_site.kind == "s3":
+            assert mp4.startswith(app.config["S3_ENDPOINT_URL"])  # played straight from the bucket
         if section.locator("p.transcript").count():
             transcripts.append(section.locator("p.transcript").inner_text().lower())
     assert any("hello" in text or "name" in text for text in transcripts), transcripts
@@ -228,3 +280,7 @@ def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, ca
         assert len(answers) == 3 and set(answers) == {first, second, third}
         assert answers[first].attempts == 1 and answers[second].attempts == 2
         assert answers[third].text == WRITTEN
+        assert db.session.scalars(db.select(InterviewUpload)).all() == []  # every upload was adopted
+        # Exactly the two recordings are stored: the retaken one's first take is gone.
+        originals = sorted(answer.video_key for answer in answers.values() if answer.video_key)
+    assert len(originals) == 2 and storage_site.keys(f"answers/{invitation_id}/") == originals

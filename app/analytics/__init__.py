@@ -1,0 +1,7 @@
+"""Live analytics of the brand experience journey: funnel, sources, timing, experience, advocacy."""
+
+from flask import Blueprint
+
+bp = Blueprint("analytics", __name__, url_prefix="/app/analytics")
+
+from app.analytics import routes  # noqa: E402, F401
