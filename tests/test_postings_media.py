@@ -184,6 +184,13 @@ def test_recording_ticket_upload_and_confirm(app, client, tiny_webm):
     )  # no CSRF
     refused = client.post(f"{page}/video/ticket", json={"content_type": "image/png"}, headers=headers)
     assert refused.status_code == 400 and refused.is_json
+    unnamed = client.post(f"{page}/video/ticket", json={}, headers=headers)
+    assert unnamed.status_code == 400
+    assert unnamed.get_json()["error"]["message"] == "Say which kind of video will be uploaded."
+    keyless = client.post(f"{page}/video/confirm", json={}, headers=headers)
+    assert (
+        keyless.status_code == 400 and keyless.get_json()["error"]["message"] == "The upload key is missing."
+    )
 
     ticket = client.post(
         f"{page}/video/ticket", json={"content_type": "video/webm;codecs=vp8,opus"}, headers=headers

@@ -8,7 +8,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -84,18 +83,6 @@ class JobTemplateForm(FlaskForm):
     """Use this interview as a job's default."""
 
     job_id = SelectField(_l("Job"), coerce=int, validators=[InputRequired()])
-
-
-class TicketForm(FlaskForm):
-    """The content type a browser recording will have."""
-
-    content_type = HiddenField(validators=[DataRequired(), Length(max=100)])
-
-
-class ConfirmUploadForm(FlaskForm):
-    """The key of a finished browser upload (sent by recorder.js with the CSRF header)."""
-
-    key = HiddenField(validators=[DataRequired(), Length(max=255)])
 
 
 class PromptVideoForm(FlaskForm):

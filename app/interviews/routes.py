@@ -20,7 +20,6 @@ from app.interviews import bp, invitations, services
 from app.interviews.forms import (
     BulkInviteForm,
     ButtonForm,
-    ConfirmUploadForm,
     DeadlineForm,
     InviteForm,
     JobTemplateForm,
@@ -28,12 +27,12 @@ from app.interviews.forms import (
     PromptVideoForm,
     QuestionForm,
     TemplateForm,
-    TicketForm,
 )
 from app.markdown import render_markdown
 from app.media.services import welcome_media_urls
 from app.models import Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate, InvitationState
+from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)
@@ -293,11 +292,8 @@ def move_question(template_id: int, question_id: int):
 @staff_required
 def video_ticket(template_id: int, question_id: int):
     """Where the browser uploads a recorded prompt (JSON, for recorder.js)."""
-    form = TicketForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
     return ticket_response(
-        services.prompt_video_ticket(actor(), template_id, question_id, form.content_type.data)
+        services.prompt_video_ticket(actor(), template_id, question_id, requested_content_type())
     )
 
 
@@ -305,10 +301,9 @@ def video_ticket(template_id: int, question_id: int):
 @staff_required
 def confirm_video(template_id: int, question_id: int):
     """Adopt a finished browser upload as the question's prompt (JSON, for recorder.js)."""
-    form = ConfirmUploadForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
-    delete_files_after_commit(services.confirm_prompt_video(actor(), template_id, question_id, form.key.data))
+    delete_files_after_commit(
+        services.confirm_prompt_video(actor(), template_id, question_id, confirmed_upload_key())
+    )
     db.session.commit()
     return jsonify(ok=True, message=_("The question video was saved."))
 
@@ -348,35 +343,18 @@ def delete_video(template_id: int, question_id: int):
 # --- the welcome video ---------------------------------------------------------------------------
 
 
-def ticket_response(ticket):
-    """An upload ticket as recorder.js reads it."""
-    return jsonify(
-        url=ticket.url,
-        fields=ticket.fields,
-        key=ticket.key,
-        max_size=ticket.max_size,
-        expires_in=ticket.expires_in,
-    )
-
-
 @bp.post("/<int:template_id>/welcome-video/ticket")
 @staff_required
 def welcome_ticket(template_id: int):
     """Where the browser uploads a recorded welcome video (JSON, for recorder.js)."""
-    form = TicketForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
-    return ticket_response(services.welcome_video_ticket(actor(), template_id, form.content_type.data))
+    return ticket_response(services.welcome_video_ticket(actor(), template_id, requested_content_type()))
 
 
 @bp.post("/<int:template_id>/welcome-video/confirm")
 @staff_required
 def confirm_welcome(template_id: int):
     """Adopt a finished browser upload as the welcome video (JSON, for recorder.js)."""
-    form = ConfirmUploadForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
-    delete_files_after_commit(services.confirm_welcome_video(actor(), template_id, form.key.data))
+    delete_files_after_commit(services.confirm_welcome_video(actor(), template_id, confirmed_upload_key()))
     db.session.commit()
     return jsonify(ok=True, message=_("The welcome video was saved."))
 

@@ -12,7 +12,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -130,18 +129,6 @@ class VideoForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Upload"))
-
-
-class ConfirmUploadForm(FlaskForm):
-    """The key of a finished browser upload (sent by recorder.js with the CSRF header)."""
-
-    key = HiddenField(validators=[DataRequired(), Length(max=255)])
-
-
-class TicketForm(FlaskForm):
-    """The content type a browser recording will have."""
-
-    content_type = HiddenField(validators=[DataRequired(), Length(max=100)])
 
 
 class TestimonialForm(FlaskForm):

@@ -21,14 +21,13 @@ from app.postings import bp, media, services
 from app.postings import testimonials as testimonial_rules
 from app.postings.forms import (
     ButtonForm,
-    ConfirmUploadForm,
     JobForm,
     MovePhotoForm,
     PhotoForm,
     TestimonialForm,
-    TicketForm,
     VideoForm,
 )
+from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.storage import get_storage
 
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
@@ -375,27 +374,15 @@ def _store_video_form(job_id: int, form: VideoForm) -> list[str]:
 @staff_required
 def video_ticket(job_id: int):
     """Where the browser uploads a recording (JSON, for recorder.js)."""
-    form = TicketForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
-    ticket = media.pitch_video_ticket(actor(), job_id, form.content_type.data)
-    return jsonify(
-        url=ticket.url,
-        fields=ticket.fields,
-        key=ticket.key,
-        max_size=ticket.max_size,
-        expires_in=ticket.expires_in,
-    )
+    ticket = media.pitch_video_ticket(actor(), job_id, requested_content_type())
+    return ticket_response(ticket)
 
 
 @bp.post("/<int:job_id>/video/confirm")
 @staff_required
 def confirm_video(job_id: int):
     """Adopt a finished browser upload as the pitch video (JSON, for recorder.js)."""
-    form = ConfirmUploadForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
-    old_keys = media.confirm_pitch_video(actor(), job_id, form.key.data)
+    old_keys = media.confirm_pitch_video(actor(), job_id, confirmed_upload_key())
     db.session.commit()
     _delete_files(old_keys)
     return jsonify(

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     Field,
     Form,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -128,15 +127,3 @@ class ButtonForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
-
-
-class TicketForm(FlaskForm):
-    """The content type a browser recording will have."""
-
-    content_type = HiddenField(validators=[DataRequired(), Length(max=100)])
-
-
-class ConfirmUploadForm(FlaskForm):
-    """The storage key of a finished browser upload."""
-
-    key = HiddenField(validators=[DataRequired(), Length(max=255)])

@@ -14,9 +14,10 @@ from app.extensions import db
 from app.forms import attach_error, require_valid
 from app.models import Role, User
 from app.postings import testimonials as testimonial_rules
+from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.storage import get_storage
 from app.voice import bp
-from app.voice.forms import ButtonForm, ConfirmUploadForm, ContributionForm, TicketForm
+from app.voice.forms import ButtonForm, ContributionForm
 
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
 
@@ -68,27 +69,17 @@ def contribute_testimonial():
 @login_required
 def testimonial_video_ticket(testimonial_id: int):
     """Where the browser uploads the recorded video of one's own testimonial (JSON, for recorder.js)."""
-    form = TicketForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("Say which kind of video will be uploaded.")}), 400
-    ticket = testimonial_rules.own_video_ticket(actor(), testimonial_id, form.content_type.data)
-    return jsonify(
-        url=ticket.url,
-        fields=ticket.fields,
-        key=ticket.key,
-        max_size=ticket.max_size,
-        expires_in=ticket.expires_in,
-    )
+    ticket = testimonial_rules.own_video_ticket(actor(), testimonial_id, requested_content_type())
+    return ticket_response(ticket)
 
 
 @bp.post("/app/voice/testimonials/<int:testimonial_id>/video/confirm")
 @login_required
 def confirm_testimonial_video(testimonial_id: int):
     """Adopt the finished upload as the testimonial's video (JSON, for recorder.js)."""
-    form = ConfirmUploadForm()
-    if not form.validate_on_submit():
-        return jsonify(error={"status": 400, "message": _("The upload key is missing.")}), 400
-    delete_files_after_commit(testimonial_rules.confirm_own_video(actor(), testimonial_id, form.key.data))
+    delete_files_after_commit(
+        testimonial_rules.confirm_own_video(actor(), testimonial_id, confirmed_upload_key())
+    )
     db.session.commit()
     return jsonify(
         ok=True, message=_("Your video was saved. An administrator looks at it before it is shown.")
