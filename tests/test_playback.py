@@ -11,6 +11,7 @@ from app.extensions import db
 from app.media.tasks import process_answer_media
 from app.models import Role
 from app.models.interview import InterviewAnswer, ProcessingState, TranscriptState
+from app.reviews.shortlists import add_entries, create_shortlist, share_with_manager
 from tests.factories import make_organization, make_user
 from tests.helpers import login, text_of
 from tests.test_applications import make_job
@@ -31,6 +32,10 @@ def reviewed_interview(app, tiny_webm, *, failed: bool = False) -> dict:
         add_answer(invitation, 0, text="PRACTICE-ONLY words")
         video = add_answer(invitation, 1, video=tiny_webm)
         add_answer(invitation, 2, text="Because the team builds robots.")
+        # Managers review what a recruiter shared with them on a shortlist.
+        shortlist = create_shortlist(users[Role.RECRUITER], job.id, "Finalists")
+        add_entries(users[Role.RECRUITER], shortlist.id, [invitation.application_id])
+        share_with_manager(users[Role.RECRUITER], shortlist.id, users[Role.MANAGER].id)
         db.session.commit()
         if failed:
             video.processing_state = ProcessingState.FAILED
@@ -96,7 +101,9 @@ def test_a_failed_answer_says_so_and_still_offers_the_original(app, tiny_webm):
     ("who", "status"),
     [("admin", 200), ("manager", 200), ("other_manager", 404), ("employee", 403), ("stranger", 404)],
 )
-def test_only_reviewers_of_the_organization_and_the_jobs_own_manager_may_look(app, tiny_webm, who, status):
+def test_only_reviewers_of_the_organization_and_managers_it_was_shared_with_may_look(
+    app, tiny_webm, who, status
+):
     data = reviewed_interview(app, tiny_webm, failed=True)
     email = data["emails"].get(who) or data[who]
     assert page_as(app, email, data["path"])[1].status_code == status
