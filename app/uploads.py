@@ -45,6 +45,19 @@ def store_checked_upload(
         raise Invalid(too_large, field=field) from None
 
 
+def store_video_upload(stream: BinaryIO, *, prefix: str, max_size: int, field: str = "video") -> StoredObject:
+    """Store an uploaded WebM or MP4 video (checked by content) of at most ``max_size`` bytes."""
+    return store_checked_upload(
+        stream,
+        allowed=VIDEO_TYPES,
+        prefix=prefix,
+        max_size=max_size,
+        field=field,
+        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
+        too_large=str(_l("The video must be at most %(size)d MB.", size=max_size // (1024 * 1024))),
+    )
+
+
 # Enough of the start of a file for filetype to recognise a video container.
 VIDEO_SNIFF_BYTES = 8192
 

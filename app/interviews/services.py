@@ -15,7 +15,11 @@ from app.media.services import queue_prompt_processing, queue_welcome_processing
 from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
 from app.storage import UploadTicket
-from app.uploads import VIDEO_TYPES, recording_ticket, store_checked_upload, verify_recording
+from app.uploads import (
+    recording_ticket,
+    store_video_upload,
+    verify_recording,
+)
 
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
 VIEWING_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)
@@ -357,15 +361,7 @@ def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: s
 def upload_prompt_video(actor: User, template_id: int, question_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded prompt video (WebM or MP4 by content); returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    stored = store_checked_upload(
-        stream,
-        allowed=VIDEO_TYPES,
-        prefix=PROMPT_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        field="video",
-        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
-        too_large=str(_l("The video must be at most 200 MB.")),
-    )
+    stored = store_video_upload(stream, prefix=PROMPT_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_prompt_video(actor, question, stored.key, stored.content_type)
 
 
@@ -418,15 +414,7 @@ def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
 def upload_welcome_video(actor: User, template_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded welcome video (WebM or MP4 by content); returns old keys to delete."""
     template = get_template(actor, template_id)
-    stored = store_checked_upload(
-        stream,
-        allowed=VIDEO_TYPES,
-        prefix=WELCOME_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        field="video",
-        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
-        too_large=str(_l("The video must be at most 200 MB.")),
-    )
+    stored = store_video_upload(stream, prefix=WELCOME_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_welcome_video(actor, template, stored.key, stored.content_type)
 
 

@@ -14,7 +14,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Organization, User
 from app.stages import ensure_default_stages
-from app.uploads import IMAGE_TYPES, VIDEO_TYPES, store_checked_upload
+from app.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
 from config import SUPPORTED_LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
@@ -137,14 +137,8 @@ def update_career_intro(actor: User, intro_md: str) -> Organization:
 
 def replace_career_video(actor: User, stream: BinaryIO) -> str | None:
     """Store the career site's intro video (WebM or MP4, checked by content); returns the old key."""
-    stored = store_checked_upload(
-        stream,
-        allowed=VIDEO_TYPES,
-        prefix="career-videos",
-        max_size=CAREER_VIDEO_MAX_BYTES,
-        field="career_video",
-        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
-        too_large=str(_l("The video must be at most 20 MB.")),
+    stored = store_video_upload(
+        stream, prefix="career-videos", max_size=CAREER_VIDEO_MAX_BYTES, field="career_video"
     )
     organization = actor.organization
     old_key = organization.career_video_key

@@ -12,7 +12,13 @@ from app.extensions import db
 from app.models import Job, JobPhoto, User
 from app.postings.services import get_job, get_managed_job
 from app.storage import FileTooLarge, UploadTicket, get_storage
-from app.uploads import IMAGE_TYPES, VIDEO_TYPES, recording_ticket, store_checked_upload, verify_recording
+from app.uploads import (
+    IMAGE_TYPES,
+    recording_ticket,
+    store_checked_upload,
+    store_video_upload,
+    verify_recording,
+)
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024
@@ -100,15 +106,7 @@ def _set_pitch_video(actor: User, job: Job, key: str, content_type: str) -> list
 def replace_pitch_video(actor: User, job_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded pitch video (WebM or MP4 by content); returns old keys to delete."""
     job = _video_job(actor, job_id)
-    stored = store_checked_upload(
-        stream,
-        allowed=VIDEO_TYPES,
-        prefix=PITCH_VIDEO_PREFIX,
-        max_size=VIDEO_MAX_BYTES,
-        field="video",
-        wrong_type=str(_l("The video must be a WebM or MP4 file.")),
-        too_large=str(_l("The video must be at most 200 MB.")),
-    )
+    stored = store_video_upload(stream, prefix=PITCH_VIDEO_PREFIX, max_size=VIDEO_MAX_BYTES)
     return _set_pitch_video(actor, job, stored.key, stored.content_type)
 
 

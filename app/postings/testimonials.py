@@ -16,7 +16,13 @@ from app.extensions import db
 from app.models import Job, JobStatus, Role, Testimonial, User, utcnow
 from app.postings.services import MANAGING_ROLES, _require_manager, get_job
 from app.storage import UploadTicket, get_storage
-from app.uploads import IMAGE_TYPES, VIDEO_TYPES, recording_ticket, store_checked_upload, verify_recording
+from app.uploads import (
+    IMAGE_TYPES,
+    recording_ticket,
+    store_checked_upload,
+    store_video_upload,
+    verify_recording,
+)
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Uploaded through the form, so it stays within the app's request size limit.
@@ -117,15 +123,7 @@ def _attach_testimonial_media(
             testimonial.photo_key, testimonial.photo_content_type = stored[-1].key, stored[-1].content_type
         if video is not None:
             stored.append(
-                store_checked_upload(
-                    video,
-                    allowed=VIDEO_TYPES,
-                    prefix="testimonial-videos",
-                    max_size=TESTIMONIAL_VIDEO_MAX_BYTES,
-                    field="video",
-                    wrong_type=str(_l("The video must be a WebM or MP4 file.")),
-                    too_large=str(_l("The video must be at most 20 MB.")),
-                )
+                store_video_upload(video, prefix="testimonial-videos", max_size=TESTIMONIAL_VIDEO_MAX_BYTES)
             )
             testimonial.video_key, testimonial.video_content_type = stored[-1].key, stored[-1].content_type
     except Invalid:
