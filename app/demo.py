@@ -16,6 +16,7 @@ from app.admin.services import create_user
 from app.advocacy.demo import seed_demo_advocacy
 from app.answering import services as answering
 from app.auth.services import set_password
+from app.candidates.demo import add_demo_application
 from app.extensions import db
 from app.feedback.demo import seed_demo_feedback
 from app.interviews.invitations import cancel_invitation, expire_invitation, invite_application
@@ -23,8 +24,6 @@ from app.interviews.services import PROMPT_VIDEO_PREFIX
 from app.media.services import queue_prompt_processing
 from app.models import (
     Application,
-    ApplicationStage,
-    ApplicationStageChange,
     Candidate,
     Job,
     JobStatus,
@@ -533,39 +532,15 @@ def _add_prompt_video(admin: User, question: InterviewQuestion) -> None:
 
 def _seed_application(organization: Organization, job: Job, spec: DemoCandidate) -> Application:
     """A candidate and their application, as the apply service records them (without a CV)."""
-    submitted_at = utcnow() - timedelta(days=spec.applied_days_ago)
-    candidate = Candidate(
-        organization_id=organization.id,
-        email=spec.email,
+    return add_demo_application(
+        job,
         name=spec.name,
+        email=spec.email,
         language=spec.language,
         location=spec.location,
-        privacy_accepted_at=submitted_at,
-    )
-    application = Application(
-        organization_id=organization.id,
-        job_id=job.id,
-        candidate=candidate,
-        public_id=secrets.token_urlsafe(32),
-        stage=ApplicationStage.NEW,
+        applied_days_ago=spec.applied_days_ago,
         cover_note=f"Hello! I'm {spec.name.split()[0]} and I would love to join Aurora Robotics.",
-        submitted_at=submitted_at,
-        channel="career_site",
-        source="demo",
     )
-    application.job = job
-    application.stage_changes = [
-        ApplicationStageChange(
-            organization_id=organization.id,
-            from_stage=None,
-            to_stage=ApplicationStage.NEW.value,
-            actor_user_id=None,
-            changed_at=submitted_at,
-        )
-    ]
-    db.session.add_all([candidate, application])
-    db.session.flush()
-    return application
 
 
 def _seed_invitation(

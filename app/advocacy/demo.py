@@ -15,14 +15,13 @@ from app.advocacy.services import (
     open_jobs,
 )
 from app.applications.services import ApplicantDetails, attribution_columns
+from app.candidates.demo import add_demo_application
 from app.extensions import db
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import (
     AmbassadorShare,
-    Application,
     ApplicationStage,
-    ApplicationStageChange,
     Candidate,
     EventType,
     LeaderboardVisibility,
@@ -158,38 +157,19 @@ def _seed_referrals(referrer: User, job) -> None:
 
 def _seed_hire(organization: Organization, ambassador, job) -> None:
     """Someone who came through an ambassador's LinkedIn post, applied and was hired."""
-    candidate = Candidate(
-        organization_id=organization.id,
-        name="Davide De Luca",
-        email=HIRE_EMAIL,
-        location="Turin, Italy",
-        language="it",
-        privacy_accepted_at=utcnow() - timedelta(days=40),
-    )
     attribution = Attribution(
         ambassador_code=ambassador.code,
         share_channel="linkedin",
         utm={"source": "linkedin", "medium": "ambassador", "campaign": "employee_advocacy"},
     )
-    submitted = utcnow() - timedelta(days=40)
-    application = Application(
-        organization_id=organization.id,
-        job_id=job.id,
-        candidate=candidate,
-        public_id=secrets.token_urlsafe(32),
-        stage=ApplicationStage.NEW,
+    application = add_demo_application(
+        job,
+        name="Davide De Luca",
+        email=HIRE_EMAIL,
+        language="it",
+        location="Turin, Italy",
+        applied_days_ago=40,
         cover_note="A colleague of yours shared this job and I could not resist.",
-        submitted_at=submitted,
         **attribution_columns(attribution),
     )
-    application.stage_changes = [
-        ApplicationStageChange(
-            organization_id=organization.id,
-            from_stage=None,
-            to_stage=ApplicationStage.NEW,
-            changed_at=submitted,
-        )
-    ]
-    db.session.add_all([candidate, application])
-    db.session.flush()
     move_application(application, ApplicationStage.HIRED, actor=None)

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
+from app.candidates.demo import add_demo_application
 from app.extensions import db
 from app.feedback.message_templates import ensure_default_templates
 from app.feedback.services import Wording, prepare_decision, send_decision
 from app.models import (
     Application,
     ApplicationStage,
-    ApplicationStageChange,
     Candidate,
     Job,
     JobStatus,
     Organization,
     Role,
     User,
-    utcnow,
 )
 
 
@@ -78,34 +75,6 @@ def seed_demo_feedback(organization: Organization) -> None:
 
 def add_applicant(organization: Organization, job: Job, spec: DemoApplicant) -> Application:
     """A candidate and their application as the apply form records them (without a CV)."""
-    submitted_at = utcnow() - timedelta(days=spec.applied_days_ago)
-    candidate = Candidate(
-        organization_id=organization.id,
-        email=spec.email,
-        name=spec.name,
-        language=spec.language,
-        privacy_accepted_at=submitted_at,
+    return add_demo_application(
+        job, name=spec.name, email=spec.email, language=spec.language, applied_days_ago=spec.applied_days_ago
     )
-    application = Application(
-        organization_id=organization.id,
-        job_id=job.id,
-        candidate=candidate,
-        public_id=secrets.token_urlsafe(32),
-        stage=ApplicationStage.NEW,
-        submitted_at=submitted_at,
-        channel="career_site",
-        source="demo",
-    )
-    application.job = job
-    application.stage_changes = [
-        ApplicationStageChange(
-            organization_id=organization.id,
-            from_stage=None,
-            to_stage=ApplicationStage.NEW.value,
-            actor_user_id=None,
-            changed_at=submitted_at,
-        )
-    ]
-    db.session.add_all([candidate, application])
-    db.session.flush()
-    return application
