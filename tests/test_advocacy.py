@@ -6,7 +6,7 @@ import json
 import re
 from datetime import timedelta
 
-from app.advocacy import reports, services
+from app.advocacy import points, reports, services
 from app.extensions import db
 from app.models import (
     Ambassador,
@@ -76,10 +76,10 @@ def ambassador_code(app, user_id: int) -> str:
         return db.session.scalar(db.select(Ambassador.code).where(Ambassador.user_id == user_id))
 
 
-def stats_of(app, user_id: int) -> services.AmbassadorStats:
+def stats_of(app, user_id: int) -> points.AmbassadorStats:
     with app.app_context():
         ambassador = db.session.scalar(db.select(Ambassador).where(Ambassador.user_id == user_id))
-        return services.ambassador_stats(ambassador.organization_id, [ambassador])[ambassador.id]
+        return points.ambassador_stats(ambassador.organization_id, [ambassador])[ambassador.id]
 
 
 def switch_to(client, email: str) -> None:

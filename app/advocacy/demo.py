@@ -8,12 +8,7 @@ from datetime import timedelta
 
 from app.admin.services import create_user
 from app.advocacy import referrals
-from app.advocacy.services import (
-    SHARE_CHANNELS,
-    ensure_ambassador,
-    ensure_share_links,
-    open_jobs,
-)
+from app.advocacy.services import SHARE_CHANNELS, ensure_ambassador, ensure_share_links, open_jobs
 from app.applications.services import ApplicantDetails, attribution_columns
 from app.candidates.demo import add_demo_application
 from app.extensions import db

@@ -17,13 +17,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.advocacy.services import (
-    CHANNEL_LABELS,
-    ambassador_stats,
-    click_counts,
-    hired_stage_keys,
-    organization_ambassadors,
-)
+from app.advocacy.points import ambassador_stats, click_counts, hired_stage_keys, organization_ambassadors
+from app.advocacy.services import CHANNEL_LABELS
 from app.applications.services import CHANNEL_LABELS as SOURCE_LABELS
 from app.extensions import db
 from app.models import Application, Channel, EventType, Job, JourneyEvent, ShareLink, utcnow

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from app.advocacy import ambassadors as ambassador_rules
-from app.advocacy import bp, referrals, reports, services
+from app.advocacy import bp, referrals, reports, services, share_texts
+from app.advocacy import points as scoring
 from app.advocacy.forms import (
     ImportEmployeesForm,
     InviteEmployeeForm,
@@ -47,7 +48,7 @@ def render_home(referral_form: ReferralForm | None = None, status: int = 200):
     organization = user.organization
     ambassador = services.ensure_ambassador(user)
     jobs = services.open_jobs(organization)
-    shares = services.job_shares(ambassador, organization, jobs)
+    shares = share_texts.job_shares(ambassador, organization, jobs)
     db.session.commit()  # the ambassador record and links are created on first visit
     if referral_form is None:
         referral_form = ReferralForm(formdata=None, language=organization.default_language)
@@ -55,16 +56,16 @@ def render_home(referral_form: ReferralForm | None = None, status: int = 200):
         if preselected:
             referral_form.job_id.data = preselected
     referral_form.job_id.choices = job_choices(jobs)
-    stats = services.ambassador_stats(organization.id, [ambassador])[ambassador.id]
+    stats = scoring.ambassador_stats(organization.id, [ambassador])[ambassador.id]
     return render_template(
         "advocacy/home.html",
         ambassador=ambassador,
         stats=stats,
-        weights=services.point_weights(organization.id),
+        weights=scoring.point_weights(organization.id),
         shares=shares,
         referral_form=referral_form,
         referrals=referrals.my_referrals(user),
-        leaderboard=services.build_leaderboard(organization.id, ambassador),
+        leaderboard=scoring.build_leaderboard(organization.id, ambassador),
         leaderboard_form=LeaderboardForm(formdata=None, leaderboard=ambassador.leaderboard.value),
         referral_days=referrals.REFERRAL_TTL.days,
     ), status
@@ -167,13 +168,13 @@ def render_texts(form: ShareTextForm | None = None, status: int = 200):
     jobs = services.open_jobs(user.organization)
     form = form or ShareTextForm(formdata=None, language=user.organization.default_language)
     form.job_id.choices = [SelectChoice(0, _("Every job (default)")), *job_choices(jobs)]
-    texts = services.list_share_texts(user)
+    texts = share_texts.list_share_texts(user)
     return render_template(
         "advocacy/texts.html",
         form=form,
         texts=texts,
-        placeholders=services.PLACEHOLDERS,
-        builtin={language: services.default_share_text(language) for language in ("en", "it")},
+        placeholders=share_texts.PLACEHOLDERS,
+        builtin={language: share_texts.default_share_text(language) for language in ("en", "it")},
     ), status
 
 
@@ -187,7 +188,7 @@ def texts():
     language = request.args.get("language")
     if job_id is not None or language:
         form = ShareTextForm(formdata=None, job_id=job_id or 0, language=language or "en")
-        for text in services.list_share_texts(user):
+        for text in share_texts.list_share_texts(user):
             if (text.job_id or 0) == (job_id or 0) and text.language == form.language.data:
                 form.body.data = text.body
     return render_texts(form)
@@ -202,7 +203,7 @@ def save_text():
     if not form.validate_on_submit():
         return render_texts(form, 400)
     try:
-        services.save_share_text(
+        share_texts.save_share_text(
             actor(), job_id=form.job_id.data or None, language=form.language.data, body=form.body.data or ""
         )
     except DomainError as error:
@@ -226,8 +227,8 @@ def render_ambassadors(
 ):
     """The ambassadors page: invite one, import many, points, and who the ambassadors are."""
     user = actor()
-    weights = services.point_weights(user.organization_id)
-    ambassadors = services.organization_ambassadors(user.organization_id, active_only=False)
+    weights = scoring.point_weights(user.organization_id)
+    ambassadors = scoring.organization_ambassadors(user.organization_id, active_only=False)
     return render_template(
         "advocacy/ambassadors.html",
         invite_form=invite_form or InviteEmployeeForm(formdata=None),
@@ -242,7 +243,7 @@ def render_ambassadors(
         ),
         import_errors=import_errors or [],
         ambassadors=ambassadors,
-        stats=services.ambassador_stats(user.organization_id, ambassadors),
+        stats=scoring.ambassador_stats(user.organization_id, ambassadors),
         max_rows=ambassador_rules.MAX_IMPORT_ROWS,
     ), status
 
@@ -310,9 +311,9 @@ def points():
     if not form.validate_on_submit():
         return render_ambassadors(points_form=form, status=400)
     try:
-        services.update_point_weights(
+        scoring.update_point_weights(
             actor(),
-            services.PointWeights(
+            scoring.PointWeights(
                 form.points_share.data,
                 form.points_click.data,
                 form.points_application.data,
