@@ -1,4 +1,4 @@
-"""Ambassadors: their tracked share links, clicks, shares, share texts, points and the leaderboard."""
+"""Ambassadors: who they are, their tracked share links, the clicks on them and the shares they make."""
 
 from __future__ import annotations
 
