@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.demo import FIRST_CONVERSATION, media_tools_available
 from app.extensions import db
+from app.interviews.demo import FIRST_CONVERSATION, media_tools_available
 from app.models import Application, Candidate, Job, JobStatus
 from app.models.interview import (
     AnswerType,
