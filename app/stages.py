@@ -134,6 +134,16 @@ def stage_kind(organization_id: int, key: str) -> StageKind:
     return DEFAULT_KINDS.get(key, StageKind.OPEN)
 
 
+def hired_stage_keys(organization_id: int) -> list[str]:
+    """The keys of every stage that means hired: the built-in one and the organization's own (archived too)."""
+    keys = {
+        stage.key
+        for stage in stages_for(organization_id, include_archived=True)
+        if stage.kind == StageKind.HIRED
+    }
+    return sorted(keys | {ApplicationStage.HIRED.value})
+
+
 def move_application(application: Application, to_key: str, actor: User | None) -> ApplicationStageChange:
     """Move an application to a stage, record the change, and close or reopen it as the stage says."""
     target = find_stage(application.organization_id, to_key)
@@ -162,12 +172,12 @@ def advance_application(
     application: Application, to_key: str, actor: User | None
 ) -> ApplicationStageChange | None:
     """Move forward automatically (e.g. when an interview is sent), never backwards nor out of an end stage."""
-    stages = stages_for(application.organization_id, include_archived=True)
-    positions = {stage.key: index for index, stage in enumerate(stages)}
-    archived = {stage.key for stage in stages if stage.archived}
-    if to_key not in positions or to_key in archived or application.closed_at is not None:
+    if application.closed_at is not None:
         return None
-    if stage_kind(application.organization_id, application.stage).is_end:
+    stages = {stage.key: stage for stage in stages_for(application.organization_id, include_archived=True)}
+    positions = {key: index for index, key in enumerate(stages)}
+    target, current = stages.get(to_key), stages.get(application.stage)
+    if target is None or target.archived or (current is not None and current.is_end):
         return None
     if positions.get(application.stage, -1) >= positions[to_key]:
         return None

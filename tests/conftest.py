@@ -3,6 +3,8 @@ its client and CLI runner, and login helpers.
 
 Database tests run once per backend: ``sqlite`` always, ``postgresql`` when
 ``TEST_DATABASE_URL`` points at a server (``.ci/run`` sets it); otherwise those runs skip.
+Tests that do not depend on the database (browser, media, storage, mail) are marked
+``single_database`` (browser tests are ``e2e``, which implies it) and run once, on SQLite.
 """
 
 from __future__ import annotations
@@ -30,6 +32,23 @@ pytest_plugins = [
 ]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def runs_once(item: pytest.Item) -> bool:
+    """Whether a test is database-independent, so its PostgreSQL run would only repeat it."""
+    return item.get_closest_marker("single_database") is not None or item.get_closest_marker("e2e") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Drop the PostgreSQL copy of database-independent tests."""
+    kept, repeated = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("database_url") == "postgresql"
+        (repeated if on_postgres and runs_once(item) else kept).append(item)
+    if repeated:
+        config.hook.pytest_deselected(items=repeated)
+        items[:] = kept
 
 
 def upgrade_to_head(database_url: str, workdir: Path) -> None:

@@ -22,10 +22,9 @@ from app.models import (
     Role,
     ShareClick,
     ShareLink,
-    StageKind,
     User,
 )
-from app.stages import stages_for
+from app.stages import hired_stage_keys
 
 MAX_POINTS = 1000
 LEADERBOARD_SIZE = 10
@@ -111,15 +110,6 @@ def update_point_weights(actor: User, weights: PointWeights) -> PointWeights:
     )
     db.session.flush()
     return weights
-
-
-def hired_stage_keys(organization_id: int) -> set[str]:
-    """The keys of the organization's stages that mean "hired" (archived ones too)."""
-    return {
-        stage.key
-        for stage in stages_for(organization_id, include_archived=True)
-        if stage.kind == StageKind.HIRED
-    }
 
 
 def ambassador_stats(

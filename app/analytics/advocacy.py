@@ -19,7 +19,6 @@ from app.analytics.filters import DashboardFilters
 from app.analytics.funnel import cohort_filter, event_filter
 from app.analytics.sources import SourceCounts
 from app.analytics.tables import COUNT, TEXT, Chart, Column, Table
-from app.analytics.timing import hired_stage_keys
 from app.extensions import db
 from app.models import (
     Ambassador,
@@ -32,6 +31,7 @@ from app.models import (
     ShareLink,
     User,
 )
+from app.stages import hired_stage_keys
 
 SHARE_TARGET_LABELS = {
     "linkedin": "LinkedIn",

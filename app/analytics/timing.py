@@ -11,8 +11,8 @@ from app.analytics.filters import DashboardFilters
 from app.analytics.sql import days_between
 from app.analytics.tables import COUNT, DAYS, TEXT, Chart, Column, Table, mean_days, median_days
 from app.extensions import db
-from app.models import Application, ApplicationStage, ApplicationStageChange, Job, StageKind, UTCDateTime
-from app.stages import stages_for
+from app.models import Application, ApplicationStageChange, Job, UTCDateTime
+from app.stages import hired_stage_keys, stages_for
 
 
 def job_applications(filters: DashboardFilters):
@@ -83,16 +83,6 @@ def time_in_stage_table(filters: DashboardFilters) -> Table:
         if values:
             table.rows.append([name, len(values), mean_days(values), median_days(values)])
     return table
-
-
-def hired_stage_keys(organization_id: int) -> list[str]:
-    """The keys of every stage that means hired (the built-in one and the organization's own)."""
-    keys = {
-        stage.key
-        for stage in stages_for(organization_id, include_archived=True)
-        if stage.kind == StageKind.HIRED
-    }
-    return sorted(keys | {ApplicationStage.HIRED.value})
 
 
 def hire_durations(filters: DashboardFilters) -> dict[int, list[float]]:
