@@ -36,7 +36,9 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def runs_once(item: pytest.Item) -> bool:
     """Whether a test is database-independent, so its PostgreSQL run would only repeat it."""
-    return item.get_closest_marker("single_database") is not None or item.get_closest_marker("e2e") is not None
+    return (
+        item.get_closest_marker("single_database") is not None or item.get_closest_marker("e2e") is not None
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
