@@ -102,6 +102,7 @@ class Config:
         self.INVITE_TTL = timedelta(days=int(env.get("INVITE_TTL_DAYS") or 7))
         self.PASSWORD_RESET_TTL = timedelta(minutes=int(env.get("PASSWORD_RESET_TTL_MINUTES") or 60))
         self.LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+        self.ARGON2_PARAMETERS: dict[str, int] = {}  # argon2-cffi's defaults (RFC 9106 low-memory)
 
     def validate(self) -> None:
         """Refuse configurations that cannot work; overridden where stricter rules apply."""
@@ -132,6 +133,9 @@ class TestingConfig(Config):
         super().__init__(environ)
         self.JOBS_IMMEDIATE = True
         self.SERVER_NAME = None
+        # A test-cost hash (well under a millisecond): production parameters cost ~1 s a hash
+        # on a loaded 2-core machine, and the suite hashes thousands of passwords.
+        self.ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
         self.DEV_OUTBOX_ENABLED = True
 
 

@@ -62,9 +62,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_services(app: Flask) -> None:
-    """After-commit work, storage, mail and background jobs, each chosen by configuration."""
-    from app import after_commit, jobs, mail, storage
+    """Password hashing, after-commit work, storage, mail and background jobs, each chosen by configuration."""
+    from app import after_commit, jobs, mail, security, storage
 
+    security.init_app(app)
     after_commit.init_app(app)
     storage.init_app(app)
     mail.init_app(app)

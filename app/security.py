@@ -4,16 +4,32 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app
 
-_hasher = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memory profile
 
-# A valid hash to verify against when the account does not exist, so that both paths
-# take the same time and login does not reveal which e-mails are registered.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+@dataclass(frozen=True)
+class PasswordHashing:
+    """The app's Argon2id hasher and a hash to verify against when an account does not exist,
+    so that both paths take the same time and login does not reveal which e-mails are registered."""
+
+    hasher: PasswordHasher
+    dummy_hash: str
+
+
+def init_app(app: Flask) -> None:
+    """Build the hasher from the configuration (argon2-cffi's RFC 9106 low-memory profile by default)."""
+    parameters = app.config.get("ARGON2_PARAMETERS") or {}
+    hasher = PasswordHasher(**parameters)
+    app.extensions["password_hashing"] = PasswordHashing(hasher, hasher.hash(secrets.token_hex(16)))
+
+
+def _hashing() -> PasswordHashing:
+    return current_app.extensions["password_hashing"]
 
 
 def new_token() -> tuple[str, str]:
@@ -29,20 +45,23 @@ def hash_token(raw: str) -> str:
 
 def hash_password(password: str) -> str:
     """Argon2id hash of a password."""
-    return _hasher.hash(password)
+    return _hashing().hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Check a password; spends the same effort when there is no hash to check."""
+    hashing = _hashing()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return (
+            hashing.hasher.verify(password_hash or hashing.dummy_hash, password) and password_hash is not None
+        )
     except (VerificationError, InvalidHashError):
         return False
 
 
 def password_needs_rehash(password_hash: str) -> bool:
     """True when the stored hash uses older parameters than the current ones."""
-    return _hasher.check_needs_rehash(password_hash)
+    return _hashing().hasher.check_needs_rehash(password_hash)
 
 
 def is_safe_redirect(target: str | None, host_url: str) -> bool:

@@ -10,6 +10,7 @@ from config import (
     ConfigurationError,
     DevelopmentConfig,
     ProductionConfig,
+    TestingConfig,
     config_for_environment,
 )
 
@@ -88,6 +89,26 @@ def test_production_with_everything_set_starts_with_secure_cookies(tmp_path):
     app = create_app(config)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "dev" not in app.blueprints  # the outbox viewer exists only in development
+
+
+def test_only_the_test_configuration_uses_a_cheap_password_hash(tmp_path):
+    from app.security import hash_password
+
+    production = create_app(
+        ProductionConfig(
+            {
+                "SECRET_KEY": GOOD_SECRET,
+                "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+                "STORAGE_LOCAL_PATH": str(tmp_path / "files"),
+                "JOBS_SQLITE_PATH": str(tmp_path / "jobs.db"),
+            }
+        )
+    )
+    with production.app_context():
+        assert hash_password("correct horse").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    testing = create_app(TestingConfig({"DATABASE_URL": f"sqlite:///{tmp_path}/t.db"}))
+    with testing.app_context():
+        assert hash_password("correct horse").startswith("$argon2id$v=19$m=8,t=1,p=1$")
 
 
 def test_openround_env_selects_the_class():
