@@ -11,6 +11,8 @@ WEB_WORKERS ?= 1
 WEB_THREADS ?= 8
 JOB_WORKERS ?= 2
 FLASK := $(BIN)/flask --app wsgi
+# Test processes (pytest-xdist); each has its own SQLite files, PostgreSQL database and Chromium.
+TEST_WORKERS ?= auto
 # Links in mail and printed logins point at where `make run` serves, unless told otherwise.
 export PUBLIC_URL ?= http://$(HOST):$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
@@ -64,7 +66,7 @@ test: $(VENV)/.installed-dev translations
 	@bash .ci/install-system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

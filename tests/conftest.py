@@ -5,6 +5,9 @@ Database tests run once per backend: ``sqlite`` always, ``postgresql`` when
 ``TEST_DATABASE_URL`` points at a server (``.ci/run`` sets it); otherwise those runs skip.
 Tests that do not depend on the database (browser, media, storage, mail) are marked
 ``single_database`` (browser tests are ``e2e``, which implies it) and run once, on SQLite.
+
+Under CI (the ``CI`` variable is set, as ``.ci/run`` is run) a test that skips because a
+service, browser or tool is missing fails instead: a green CI has run the whole suite.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -32,6 +36,33 @@ pytest_plugins = [
 ]
 
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def strict() -> bool:
+    """Whether skips count as failures: under CI every service and tool must be there."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
+    """Under CI, turn a skip (a missing PostgreSQL, Redis, Chromium, S3…) into a failure."""
+    report = yield
+    if strict() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"Under CI a skip is a failure (every service and tool must be present): {reason}"
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """Say plainly, outside CI, how much of the suite was skipped for want of a service or tool."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if skipped and not strict():
+        terminalreporter.write_line(
+            f"{len(skipped)} tests skipped for want of a service or tool (listed above); "
+            "CI (CI=true, .ci/run) treats each as a failure.",
+            yellow=True,
+        )
 
 
 def runs_once(item: pytest.Item) -> bool:
@@ -87,18 +118,46 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The PostgreSQL test database, migrated to head once per session."""
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The PostgreSQL test database, migrated to head once per session (one per xdist worker)."""
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("TEST_DATABASE_URL is not set (PostgreSQL runs happen in .ci/run)")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = recreate_database(url, f"{sa.make_url(url).database}_{worker}")
     engine = sa.create_engine(_psycopg(url))
     with engine.begin() as connection:
         connection.execute(sa.text("DROP SCHEMA public CASCADE"))
         connection.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
     upgrade_to_head(url, tmp_path_factory.mktemp("pg-migrate"))
-    return url
+    yield url
+    if worker:
+        drop_database(url)
+
+
+def _server(url: str) -> sa.Engine:
+    """An autocommit connection to the server's maintenance database, to create and drop databases."""
+    return sa.create_engine(sa.make_url(_psycopg(url)).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def recreate_database(url: str, name: str) -> str:
+    """An empty database named ``name`` beside the one ``url`` names; its URL."""
+    engine = _server(url)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(url: str) -> None:
+    """Drop a worker's database at the end of the session."""
+    engine = _server(url)
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
 
 
 def _psycopg(url: str) -> str:
