@@ -102,12 +102,19 @@ class Config:
         self.INVITE_TTL = timedelta(days=int(env.get("INVITE_TTL_DAYS") or 7))
         self.PASSWORD_RESET_TTL = timedelta(minutes=int(env.get("PASSWORD_RESET_TTL_MINUTES") or 60))
         self.LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+        self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
+        self.LOG_FORMAT = (env.get("LOG_FORMAT") or "text").lower()
+        self.LOG_CONFIGURE = True
         self.ARGON2_PARAMETERS: dict[str, int] = {}  # argon2-cffi's defaults (RFC 9106 low-memory)
 
     def validate(self) -> None:
         """Refuse configurations that cannot work; overridden where stricter rules apply."""
         if self.STORAGE_BACKEND not in {"local", "s3"}:
             raise ConfigurationError("STORAGE_BACKEND must be 'local' or 's3'.")
+        if self.LOG_FORMAT not in {"text", "json"}:
+            raise ConfigurationError("LOG_FORMAT must be 'text' or 'json'.")
+        if self.LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ConfigurationError("LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
         if self.STORAGE_BACKEND == "s3" and not self.S3_BUCKET:
             raise ConfigurationError("STORAGE_BACKEND=s3 needs S3_BUCKET.")
 
@@ -133,6 +140,7 @@ class TestingConfig(Config):
         super().__init__(environ)
         self.JOBS_IMMEDIATE = True
         self.SERVER_NAME = None
+        self.LOG_CONFIGURE = False  # pytest captures and reports logs itself
         # A test-cost hash (well under a millisecond): production parameters cost ~1 s a hash
         # on a loaded 2-core machine, and the suite hashes thousands of passwords.
         self.ARGON2_PARAMETERS = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
@@ -150,6 +158,7 @@ class ProductionConfig(Config):
         self._explicit_database = bool(env.get("DATABASE_URL"))
         self._explicit_secret = env.get("SECRET_KEY") or ""
         self.SESSION_COOKIE_SECURE = _flag(env.get("SESSION_COOKIE_SECURE"), True)
+        self.LOG_FORMAT = (env.get("LOG_FORMAT") or "json").lower()
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 
     def validate(self) -> None:

@@ -20,6 +20,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     )
     app.config.from_object(config)
     app.config["ENV_NAME"] = config.ENV_NAME
+    register_logging(app)
     register_proxy_fix(app)
     register_extensions(app)
     register_services(app)
@@ -35,6 +36,13 @@ def load_config(config_class: type[Config] | Config | None) -> Config:
     if config_class is None:
         config_class = config_for_environment()
     return config_class() if isinstance(config_class, type) else config_class
+
+
+def register_logging(app: Flask) -> None:
+    """One logging configuration: readable text in development, JSON lines in production."""
+    from app.log_config import configure_logging
+
+    configure_logging(app)
 
 
 def register_proxy_fix(app: Flask) -> None:
