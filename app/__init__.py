@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -25,6 +27,7 @@ def create_app(config_class: type[Config] | Config | None = None) -> Flask:
     register_extensions(app)
     register_services(app)
     register_blueprints(app)
+    register_signal_receivers()
     register_error_handlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -54,7 +57,8 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind database, migrations, login, CSRF, languages, rate limits and headers."""
-    from app import auth, i18n
+    from app import i18n
+    from app.auth.login import init_login
     from app.database import configure_engine
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
     from app.security_headers import init_security_headers
@@ -65,7 +69,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     limiter.init_app(app)
-    auth.init_login(app, login_manager)
+    init_login(app, login_manager)
     init_security_headers(app)
 
 
@@ -80,8 +84,45 @@ def register_services(app: Flask) -> None:
     jobs.init_app(app)
 
 
+# The modules that attach views to each area's blueprint. Area packages hold only their
+# blueprint, so importing an area's services never pulls in its views (or another area's).
+ROUTE_MODULES = (
+    "app.admin.routes",
+    "app.advocacy.public",
+    "app.advocacy.routes",
+    "app.analytics.routes",
+    "app.answering.routes",
+    "app.api.routes",
+    "app.applications.routes",
+    "app.auth.routes",
+    "app.careers.routes",
+    "app.dashboard.routes",
+    "app.dev.routes",
+    "app.embed.routes",
+    "app.feedback.routes",
+    "app.files.routes",
+    "app.interviews.playback",
+    "app.interviews.routes",
+    "app.journey.routes",
+    "app.marketing.routes",
+    "app.pipeline.routes",
+    "app.portal.routes",
+    "app.postings.question_routes",
+    "app.postings.routes",
+    "app.profiles.routes",
+    "app.reviews.routes",
+    "app.system.routes",
+    "app.voice.pulse_routes",
+    "app.voice.routes",
+    "app.voice.testimonial_routes",
+)
+
+
 def register_blueprints(app: Flask) -> None:
-    """One blueprint per area of the product."""
+    """One blueprint per area of the product, with its views attached here."""
+    for module in ROUTE_MODULES:
+        importlib.import_module(module)
+
     from app.admin import bp as admin_bp
     from app.advocacy import bp as advocacy_bp
     from app.advocacy import public_bp as advocacy_public_bp
@@ -133,30 +174,19 @@ def register_blueprints(app: Flask) -> None:
         analytics_bp,
     ):
         app.register_blueprint(blueprint)
-    register_portal_notices()
-    register_stage_listeners()
     if app.config["DEV_OUTBOX_ENABLED"]:
         app.register_blueprint(dev_bp)
 
 
-def register_portal_notices() -> None:
-    """Let other areas show what waits for a candidate in the portal (interview invitations)."""
+def register_signal_receivers() -> None:
+    """Connect the areas that react to other areas' signals (declared in ``app/signals.py``)."""
     from app.interviews.invitations import pending_interview_notices
-    from app.portal.services import NOTICE_SOURCES
+    from app.signals import portal_notices_requested, stage_changed
+    from app.voice.services import offer_decision_survey, pending_survey_notices
 
-    if pending_interview_notices not in NOTICE_SOURCES["invitations"]:
-        NOTICE_SOURCES["invitations"].append(pending_interview_notices)
-
-
-def register_stage_listeners() -> None:
-    """Let other areas react when an application changes stage (surveys, points, messages)."""
-    from app.stages import STAGE_LISTENERS
-    from app.voice.services import on_stage_changed as offer_decision_survey
-
-    listeners = [offer_decision_survey]
-    for listener in listeners:
-        if listener not in STAGE_LISTENERS:
-            STAGE_LISTENERS.append(listener)
+    stage_changed.connect(offer_decision_survey)
+    portal_notices_requested.connect(pending_interview_notices)
+    portal_notices_requested.connect(pending_survey_notices)
 
 
 def register_error_handlers(app: Flask) -> None:

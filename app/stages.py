@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.signals import stage_changed
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,6 @@ DEFAULT_STAGES: tuple[DefaultStage, ...] = (
 )
 DEFAULT_LABELS = {stage.key: stage.label for stage in DEFAULT_STAGES}
 DEFAULT_KINDS = {stage.key: stage.kind for stage in DEFAULT_STAGES}
-
-# Called as listener(application, from_key, to_key, actor) after every move, inside the same
-# transaction; ``register_stage_listeners`` in ``app/__init__.py`` fills it.
-StageListener = Callable[[Application, str | None, str, User | None], None]
-STAGE_LISTENERS: list[StageListener] = []
 
 
 @dataclass(frozen=True)
@@ -163,8 +158,7 @@ def move_application(application: Application, to_key: str, actor: User | None) 
     application.closed_at = now if target.is_end else None
     db.session.add(change)
     db.session.flush()
-    for listener in STAGE_LISTENERS:
-        listener(application, from_key, target.key, actor)
+    stage_changed.send(application, from_key=from_key, to_key=target.key, actor=actor)
     return change
 
 

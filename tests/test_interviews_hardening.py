@@ -235,7 +235,7 @@ def test_the_portal_notice_opens_the_interview_with_a_link_made_for_the_signed_i
     bob_invitation, _ = invite(app, world, "bob")
     with app.app_context():
         ada = db.session.get(Application, world["ada"]).candidate
-        notices = pending_interview_notices(ada)
+        notices = pending_interview_notices(ada, section="invitations")
         portal_raw = issue_portal_link(ada)
         db.session.commit()
     assert len(notices) == 1 and notices[0].url.endswith(f"/interview/portal/{invitation_id}")

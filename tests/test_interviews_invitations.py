@@ -280,11 +280,11 @@ def test_pending_invitations_appear_as_portal_notices(app, world):
             datetime.now(UTC) + timedelta(days=2),
         )
         db.session.commit()
-        notices = pending_interview_notices(ada.candidate)
+        notices = pending_interview_notices(ada.candidate, section="invitations")
         assert len(notices) == 1 and "Engineer" in notices[0].title
         invitation.state = InvitationState.COMPLETED
         db.session.commit()
-        assert pending_interview_notices(ada.candidate) == []
+        assert pending_interview_notices(ada.candidate, section="invitations") == []
 
 
 def test_application_and_job_pages_link_to_inviting(app, client, world):

@@ -7,8 +7,8 @@ import pytest
 from app.errors import Conflict, Invalid
 from app.extensions import db
 from app.models import ApplicationStage, ApplicationStageChange, PipelineStage, Role, StageKind
+from app.signals import stage_changed
 from app.stages import (
-    STAGE_LISTENERS,
     advance_application,
     move_application,
     stage_label,
@@ -104,16 +104,12 @@ def test_automatic_moves_only_go_forward_and_never_reopen(app):
 def test_listeners_hear_every_move(app):
     heard: list[tuple[str | None, str]] = []
 
-    def listener(application, from_key, to_key, actor):
+    def listener(application, *, from_key, to_key, actor):
         heard.append((from_key, to_key))
 
-    STAGE_LISTENERS.append(listener)
-    try:
-        with app.app_context():
-            application = make_application(make_job(make_organization()))
-            move_application(application, ApplicationStage.HIRED, None)
-    finally:
-        STAGE_LISTENERS.remove(listener)
+    with stage_changed.connected_to(listener), app.app_context():
+        application = make_application(make_job(make_organization()))
+        move_application(application, ApplicationStage.HIRED, None)
     assert heard == [("new", "hired")]
     assert StageKind.HIRED.is_end and not StageKind.OPEN.is_end
 

@@ -207,10 +207,10 @@ def test_a_decision_mails_the_survey_and_promoters_are_invited_to_share(app, cli
     with app.app_context():
         application = db.session.get(Application, ids["application"])
         application.stage = "hired"
-        services.on_stage_changed(application, "offer", "hired", None)
+        services.offer_decision_survey(application, from_key="offer", to_key="hired", actor=None)
         db.session.commit()
         # Reopened and decided again: still one decision survey.
-        services.on_stage_changed(application, "offer", "rejected", None)
+        services.offer_decision_survey(application, from_key="offer", to_key="rejected", actor=None)
         db.session.commit()
     mails = [m for m in sent_mail(app) if "cleo@example.com" in m.to]
     assert len(mails) == 1 and "How was applying to Aurora Robotics?" in mails[0].subject
@@ -228,7 +228,7 @@ def test_detractors_after_a_decision_and_promoters_elsewhere_are_not_asked_to_sh
     ids = setup_interview(app)
     with app.app_context():
         application = db.session.get(Application, ids["application"])
-        services.on_stage_changed(application, "offer", "rejected", None)
+        services.offer_decision_survey(application, from_key="offer", to_key="rejected", actor=None)
         db.session.commit()
     link = link_in_mail(app, "cleo@example.com", "survey/")
     assert "Follow the career site" not in text_of(
@@ -253,7 +253,7 @@ def test_only_hired_or_rejected_with_the_touchpoint_on_mail_a_survey(app, to_key
     with app.app_context():
         enable(ids["organization"], after_decision=decision_on)
         application = db.session.get(Application, ids["application"])
-        services.on_stage_changed(application, "new", to_key, None)
+        services.offer_decision_survey(application, from_key="new", to_key=to_key, actor=None)
         db.session.commit()
     assert any("cleo@example.com" in m.to for m in sent_mail(app)) is mailed
 
@@ -262,7 +262,7 @@ def test_the_decision_mail_is_dropped_when_the_move_rolls_back(app):
     ids = setup_interview(app)
     with app.app_context():
         application = db.session.get(Application, ids["application"])
-        services.on_stage_changed(application, "offer", "hired", None)
+        services.offer_decision_survey(application, from_key="offer", to_key="hired", actor=None)
         db.session.rollback()
     assert sent_mail(app) == []
 

@@ -8,5 +8,3 @@ from flask import Blueprint
 
 bp = Blueprint("advocacy", __name__, url_prefix="/app/advocacy")
 public_bp = Blueprint("advocacy_public", __name__)
-
-from app.advocacy import public, routes  # noqa: E402, F401

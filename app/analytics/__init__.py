@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("analytics", __name__, url_prefix="/app/analytics")
-
-from app.analytics import routes  # noqa: E402, F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("answering", __name__, url_prefix="/interview")
-
-from app.answering import routes  # noqa: E402, F401

@@ -18,6 +18,7 @@ from app.interviews.invitations import open_invitation_from_portal
 from app.markdown import render_markdown
 from app.media.services import prompt_media_urls, welcome_media_urls
 from app.models.interview import AnswerType, InterviewInvitation, InvitationState
+from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
 from app.portal.services import load_portal_session
 from app.storage import MultipartTicket, UploadTicket
 from app.voice.services import offer_after_interview
@@ -25,7 +26,6 @@ from app.voice.services import offer_after_interview
 NO_STORE = "private, no-store"
 # Uploading an answer asks for a ticket and confirms it; retries with backoff stay far below this.
 DEFAULT_UPLOAD_RATE_LIMIT = "60 per hour"
-PORTAL_SESSION_KEY = "portal"  # where the portal keeps its session token (app.portal.routes)
 
 
 def upload_rate_limit() -> str:

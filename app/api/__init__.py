@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1/public")
-
-from app.api import routes  # noqa: E402, F401

@@ -49,6 +49,7 @@ from app.models import (
 )
 from app.organizations.services import find_organization_by_slug
 from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
+from app.reviews import access
 from app.storage import LocalStorage, get_storage
 
 APPLY_RATE_LIMIT = "10 per hour"
@@ -421,8 +422,6 @@ def send_confirmation(application: Application) -> None:
 
 def can_see_applications(actor: User, job: Job) -> bool:
     """Admins and recruiters see every job's applications; a hiring manager only what was shared with them."""
-    from app.reviews import access  # the reviews area imports this module
-
     if actor.organization_id != job.organization_id:
         return False
     if actor.role in (Role.ADMIN, Role.RECRUITER):
@@ -447,8 +446,6 @@ def find_job_for_staff(actor: User, job_id: int) -> Job:
 
 def list_job_applications(actor: User, job_id: int, page: int = 1) -> tuple[Job, Pagination]:
     """The job's applications (a manager's: only those shared with them), newest first, a page at a time."""
-    from app.reviews import access  # the reviews area imports this module
-
     job = find_job_for_staff(actor, job_id)
     query = (
         db.select(Application)
@@ -466,8 +463,6 @@ def find_application_for_staff(actor: User, public_id: str) -> Application:
 
     NotFound outside the organization; PermissionDenied for a manager it was not shared with.
     """
-    from app.reviews import access  # the reviews area imports this module
-
     application = db.session.scalar(
         db.select(Application)
         .where(Application.public_id == public_id, Application.organization_id == actor.organization_id)

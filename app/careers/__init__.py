@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("careers", __name__)
-
-from app.careers import routes  # noqa: E402, F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
-
-from app.dev import routes  # noqa: E402, F401

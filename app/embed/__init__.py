@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("embed", __name__, url_prefix="/embed/v1")
-
-from app.embed import routes  # noqa: E402, F401

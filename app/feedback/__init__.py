@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("feedback", __name__, url_prefix="/app/feedback")
-
-from app.feedback import routes  # noqa: E402, F401

@@ -3,8 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("interviews", __name__, url_prefix="/app/interviews")
-
-from app.interviews import (  # noqa: E402
-    playback,  # noqa: F401
-    routes,  # noqa: F401
-)

@@ -356,8 +356,10 @@ def list_application_invitations(application: Application) -> list[InterviewInvi
 # -- the candidate portal ------------------------------------------------------------------------
 
 
-def pending_interview_notices(candidate: Candidate) -> list[PortalNotice]:
-    """Running interview invitations of the candidate, as notices for the portal."""
+def pending_interview_notices(candidate: Candidate, *, section: str) -> list[PortalNotice]:
+    """On ``portal_notices_requested``: running interview invitations of the candidate, among the invitations."""
+    if section != "invitations":
+        return []
     invitations = db.session.scalars(
         db.select(InterviewInvitation)
         .join(Application, Application.id == InterviewInvitation.application_id)

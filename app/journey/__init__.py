@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("journey", __name__, url_prefix="/api/v1/events")
-
-from app.journey import routes  # noqa: E402, F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("marketing", __name__, url_prefix="/app/marketing")
-
-from app.marketing import routes  # noqa: E402, F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("pipeline", __name__, url_prefix="/app/pipeline")
-
-from app.pipeline import routes  # noqa: E402, F401

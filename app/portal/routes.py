@@ -22,7 +22,6 @@ from app.portal.forms import ConfirmForm, ContactForm, DeleteForm, LinkRequestFo
 from app.storage import LocalStorage, ObjectNotFound, content_disposition, get_storage
 
 # Keys in the signed Flask session cookie: the raw portal session token, and the latest export's.
-SESSION_KEY = "portal"
 EXPORT_KEY = "portal_export"
 NO_STORE = "private, no-store"
 
@@ -30,12 +29,12 @@ NO_STORE = "private, no-store"
 @bp.before_request
 def load_candidate() -> None:
     """Find the candidate of this browser's portal session; their organization dresses the page."""
-    g.portal_session = services.load_portal_session(session.get(SESSION_KEY))
+    g.portal_session = services.load_portal_session(session.get(services.SESSION_KEY))
     g.candidate = g.portal_session.candidate if g.portal_session else None
     if g.candidate is not None:
         g.organization = g.candidate.organization
-    elif SESSION_KEY in session:
-        session.pop(SESSION_KEY)  # revoked or expired on the server
+    elif services.SESSION_KEY in session:
+        session.pop(services.SESSION_KEY)  # revoked or expired on the server
 
 
 @bp.after_request
@@ -81,7 +80,7 @@ def enter(token: str):
     services.record_portal_visit(candidate)
     db.session.commit()
     session.pop(EXPORT_KEY, None)
-    session[SESSION_KEY] = raw
+    session[services.SESSION_KEY] = raw
     return redirect(url_for(".home"))
 
 
@@ -232,7 +231,7 @@ def delete():
             attach_error(form, error)
         else:
             db.session.commit()
-            session.pop(SESSION_KEY, None)
+            session.pop(services.SESSION_KEY, None)
             session.pop(EXPORT_KEY, None)
             return redirect(url_for(".goodbye", org=organization.slug))
     return render_portal(
@@ -258,7 +257,7 @@ def logout():
     organization = g.candidate.organization
     services.end_portal_session(g.portal_session)
     db.session.commit()
-    session.pop(SESSION_KEY, None)
+    session.pop(services.SESSION_KEY, None)
     session.pop(EXPORT_KEY, None)
     flash(_("You are signed out of your page."), "info")
     return redirect(url_for(".request_link", **org_arg(organization)))

@@ -6,7 +6,6 @@ Tokens (links and sessions) are 256-bit random values stored only as SHA-256 has
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +32,9 @@ from app.models import (
     utcnow,
 )
 from app.security import hash_token, new_token
+from app.signals import portal_notices_requested
+
+SESSION_KEY = "portal"  # where a candidate's browser session keeps its portal token
 
 PORTAL_LINK_TTL = timedelta(days=7)
 PORTAL_SESSION_LIFETIME = timedelta(days=30)
@@ -106,12 +108,6 @@ class PortalOverview:
     applications: list[PortalApplication]
     invitations: list[PortalNotice] = field(default_factory=list)
     messages: list[PortalNotice] = field(default_factory=list)
-
-
-NoticeSource = Callable[[Candidate], list[PortalNotice]]
-# Extension point: the interviews and messaging areas register a function per section here
-# (e.g. NOTICE_SOURCES["invitations"].append(pending_invitations)); empty sections are hidden.
-NOTICE_SOURCES: dict[str, list[NoticeSource]] = {"invitations": [], "messages": []}
 
 
 def public_url(endpoint: str, **values: Any) -> str:
@@ -265,7 +261,9 @@ def build_overview(candidate: Candidate) -> PortalOverview:
 
 
 def _notices(section: str, candidate: Candidate) -> list[PortalNotice]:
-    notices = [notice for source in NOTICE_SOURCES[section] for notice in source(candidate)]
+    # Other areas (interviews, surveys) answer the portal's signal; empty sections are hidden.
+    answers = portal_notices_requested.send(candidate, section=section)
+    notices = [notice for _receiver, found in answers for notice in found]
     return sorted(notices, key=lambda notice: notice.occurred_at, reverse=True)
 
 

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("postings", __name__, url_prefix="/app/jobs")
-
-from app.postings import question_routes, routes  # noqa: E402, F401

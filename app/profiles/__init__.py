@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("profiles", __name__, url_prefix="/app/profiles")
-
-from app.profiles import routes  # noqa: E402, F401

@@ -3,5 +3,3 @@
 from flask import Blueprint
 
 bp = Blueprint("reviews", __name__, url_prefix="/app/reviews")
-
-from app.reviews import routes  # noqa: E402, F401

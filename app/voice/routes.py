@@ -15,6 +15,8 @@ from app.errors import Conflict, Invalid
 from app.extensions import csrf, db
 from app.forms import attach_error
 from app.models import Role, Touchpoint, User
+from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
+from app.portal.services import load_portal_session
 from app.voice import bp, services
 from app.voice.forms import ResultsFilterForm, SurveyForm, SurveySettingsForm
 from app.voice.nps import MIN_ANSWERS
@@ -118,10 +120,7 @@ def interview_survey(token: str):
 @bp.route("/survey/portal/<public_id>/<touchpoint>", methods=["GET", "POST"])
 def portal_survey(public_id: str, touchpoint: str):
     """A survey opened from the candidate portal (its session cookie is the credential)."""
-    from app.portal.routes import SESSION_KEY
-    from app.portal.services import load_portal_session
-
-    portal_session = load_portal_session(session.get(SESSION_KEY))
+    portal_session = load_portal_session(session.get(PORTAL_SESSION_KEY))
     if portal_session is None:
         return redirect(url_for("portal.request_link"))
     target = services.find_portal_survey(portal_session.candidate, public_id, touchpoint)

@@ -29,6 +29,7 @@ from app.models import (
     Touchpoint,
     User,
 )
+from app.portal.services import PortalNotice
 from app.security import hash_token, new_token
 from app.stages import stage_kind
 from app.voice.nps import NpsSummary, summarize_scores
@@ -325,8 +326,10 @@ def _today() -> date:
 # -- the decision touchpoint ----------------------------------------------------------------------
 
 
-def on_stage_changed(application: Application, from_key: str | None, to_key: str, actor: User | None) -> None:
-    """Pipeline listener: once hired or rejected, e-mail the candidate the decision survey (after commit)."""
+def offer_decision_survey(
+    application: Application, *, from_key: str | None, to_key: str, actor: User | None
+) -> None:
+    """On ``stage_changed``: once hired or rejected, e-mail the candidate the decision survey (after commit)."""
     if from_key == to_key or not is_decision_stage(application.organization_id, to_key):
         return
     existing = _invitation_for(application, Touchpoint.DECISION)
@@ -399,10 +402,10 @@ def pending_surveys(candidate: Candidate) -> list[PendingSurvey]:
     ]
 
 
-def pending_survey_notices(candidate: Candidate) -> list:
-    """Portal notices (section "invitations") for the surveys the candidate may still answer."""
-    from app.portal.services import PortalNotice
-
+def pending_survey_notices(candidate: Candidate, *, section: str) -> list[PortalNotice]:
+    """On ``portal_notices_requested``: the surveys the candidate may still answer, among the invitations."""
+    if section != "invitations":
+        return []
     notices = []
     for item in pending_surveys(candidate):
         application = item.application

@@ -1,0 +1,50 @@
+"""The seams between areas: services import without views, and no import hides inside a function."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.single_database
+
+VIEW_MODULE_ENDINGS = ("routes", "public", "playback")
+
+
+def test_importing_an_area_services_pulls_in_no_views():
+    probe = (
+        "import sys\n"
+        "import app.reviews.services, app.applications.services, app.portal.services, app.voice.services\n"
+        f"print([m for m in sys.modules if m.startswith('app.') and m.endswith({VIEW_MODULE_ENDINGS!r})])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def function_level_imports(path: Path) -> list[str]:
+    """Imports of the app's own modules inside functions (outside TYPE_CHECKING blocks)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for function in ast.walk(tree):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(function):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if isinstance(node, ast.Import):
+                module = node.names[0].name
+            if module and (module == "app" or module.startswith("app.")):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {module}")
+    return found
+
+
+def test_no_function_level_import_works_around_a_cycle():
+    # The factory imports inside its register_* steps on purpose: nothing runs at import time.
+    modules = [path for path in (ROOT / "app").rglob("*.py") if path != ROOT / "app" / "__init__.py"]
+    assert [hit for path in modules for hit in function_level_imports(path)] == []
