@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
 from app.advocacy import ambassadors as ambassador_rules
@@ -20,18 +20,13 @@ from app.advocacy.forms import (
     ReferralForm,
     ShareTextForm,
 )
-from app.auth.decorators import admin_required, roles_required
+from app.auth.decorators import actor, admin_required, roles_required
 from app.errors import DomainError, Invalid
 from app.extensions import db
 from app.forms import attach_error
-from app.models import Job, Role, User
+from app.models import Job, Role
 
 report_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 # -- the ambassador's home --------------------------------------------------------------------

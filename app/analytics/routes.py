@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Response, jsonify, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.analytics import bp
 from app.analytics.export import journey_lines
@@ -14,18 +13,13 @@ from app.analytics.forms import FilterForm
 from app.analytics.live import live_dashboard
 from app.analytics.services import build_table
 from app.analytics.tables import table_csv
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.errors import DomainError, error_response
 from app.forms import attach_error
-from app.models import Role, User
+from app.models import Role
 
 analytics_required = roles_required(Role.ADMIN, Role.RECRUITER)
 POLL_SECONDS = 2
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 def read_filters() -> tuple[FilterForm, DashboardFilters | None]:

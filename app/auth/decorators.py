@@ -9,7 +9,12 @@ from typing import Any
 from flask import abort
 from flask_login import current_user, login_required
 
-from app.models import Role
+from app.models import Role, User
+
+
+def actor() -> User:
+    """The signed-in staff member as a plain model instance, to hand to services."""
+    return current_user._get_current_object()
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms import SelectChoice
 
-from app.auth.decorators import admin_required, roles_required
+from app.auth.decorators import actor, admin_required, roles_required
 from app.errors import DomainError
 from app.extensions import db
 from app.feedback import bp, message_templates, promise, services
@@ -30,16 +29,11 @@ from app.feedback.forms import (
 from app.feedback.placeholders import PLACEHOLDERS
 from app.feedback.presentation import message_paragraphs
 from app.forms import attach_error, require_valid
-from app.models import Role, User
+from app.models import Role
 from app.security import is_safe_redirect
 from app.stages import stages_for
 
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 @bp.app_template_filter("message_paragraphs")

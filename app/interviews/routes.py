@@ -11,7 +11,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.applications.services import find_application_for_staff, find_job_for_staff
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.candidates.privacy import delete_files_after_commit
 from app.errors import DomainError
 from app.extensions import db
@@ -30,7 +30,7 @@ from app.interviews.forms import (
 )
 from app.markdown import render_markdown
 from app.media.services import welcome_media_urls
-from app.models import Role, User
+from app.models import Role
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate, InvitationState
 from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 
@@ -50,11 +50,6 @@ STATE_LABELS = {
 }
 ANSWER_TYPE_LABELS = {AnswerType.VIDEO: _l("Video"), AnswerType.TEXT: _l("Written")}
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 def end_of_day(day: date) -> datetime:

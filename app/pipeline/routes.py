@@ -8,15 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.applications.services import CHANNEL_LABELS
-from app.auth.decorators import admin_required, roles_required
+from app.auth.decorators import actor, admin_required, roles_required
 from app.errors import DomainError, Invalid, wants_json
 from app.extensions import db
 from app.forms import attach_error, require_valid
-from app.models import Application, Job, User
+from app.models import Application, Job
 from app.pipeline import bp, queries, services, settings, tags
 from app.pipeline.forms import BulkForm, ButtonForm, ListFilterForm, MoveForm, StageMoveForm, StageNameForm
 from app.stages import Stage, stage_label, stages_for
@@ -25,11 +24,6 @@ pipeline_required = roles_required(*services.PIPELINE_ROLES)
 MAX_EXPANDED = 20
 FEEDBACK_ENDPOINT = "feedback.compose"
 DEFAULT_DEADLINE_DAYS = 7
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 def days_label(days: int) -> str:

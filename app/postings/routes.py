@@ -7,16 +7,16 @@ from decimal import Decimal
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import attach_error, require_valid
 from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, STATUS_LABELS, WORK_MODEL_LABELS
 from app.markdown import render_markdown
-from app.models import Job, JobStatus, Role, User
+from app.models import Job, JobStatus, Role
 from app.postings import bp, media, services
 from app.postings import testimonials as testimonial_rules
 from app.postings.forms import (
@@ -35,11 +35,6 @@ staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 # Room for multipart boundaries around a 200 MB video and its captions.
 VIDEO_REQUEST_LIMIT = media.VIDEO_MAX_BYTES + media.CAPTIONS_MAX_BYTES + 64 * 1024
 MARKDOWN_FIELDS = ("description_md", "responsibilities_md", "requirements_md", "perks_md")
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 def job_preview_url(job: Job) -> str:

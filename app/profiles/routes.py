@@ -6,22 +6,17 @@ import json
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import attach_error, require_valid
-from app.models import ProfileItemKind, ProfileVisibility, Role, User
+from app.models import ProfileItemKind, ProfileVisibility, Role
 from app.profiles import bp, services
 from app.profiles.forms import ButtonForm, ItemForm, JobPickForm, VisibilityForm
 
 hr_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 @bp.context_processor

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 from wtforms import SelectChoice
 
 from app.applications.services import cv_links, find_application_for_staff
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.errors import Conflict, DomainError, Invalid
 from app.extensions import db
 from app.forms import attach_error, require_valid
@@ -33,11 +32,6 @@ from app.stages import stage_names
 
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 @bp.context_processor

@@ -7,9 +7,8 @@ from datetime import timedelta
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from app.auth.decorators import admin_required
+from app.auth.decorators import actor, admin_required
 from app.errors import Conflict, Invalid
 from app.extensions import csrf, db
 from app.forms import attach_error, require_valid
@@ -18,11 +17,6 @@ from app.voice import bp, pulses
 from app.voice.forms import ButtonForm, PulseAnswerForm, PulseForm
 
 NO_STORE = "private, no-store"
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 # -- employees answer -----------------------------------------------------------------------------

@@ -7,14 +7,13 @@ from typing import Any
 from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from app.auth.decorators import admin_required, roles_required
+from app.auth.decorators import actor, admin_required, roles_required
 from app.careers.services import share_links
 from app.errors import Conflict, Invalid
 from app.extensions import csrf, db
 from app.forms import attach_error
-from app.models import Role, Touchpoint, User
+from app.models import Role, Touchpoint
 from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
 from app.portal.services import load_portal_session
 from app.voice import bp, services
@@ -25,11 +24,6 @@ NO_STORE = "private, no-store"
 ADVOCACY_CHANNELS = ("linkedin", "x", "email")
 TOUCHPOINT_VALUES = frozenset(point.value for point in Touchpoint)
 results_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 @bp.context_processor

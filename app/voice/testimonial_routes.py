@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 from wtforms import SelectChoice
 
-from app.auth.decorators import roles_required
+from app.auth.decorators import actor, roles_required
 from app.candidates.privacy import delete_files_after_commit
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import attach_error, require_valid
-from app.models import Role, User
+from app.models import Role
 from app.postings import testimonials as testimonial_rules
 from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.storage import get_storage
@@ -20,11 +20,6 @@ from app.voice import bp
 from app.voice.forms import ButtonForm, ContributionForm
 
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
-
-
-def actor() -> User:
-    """The signed-in staff member as a plain model instance."""
-    return current_user._get_current_object()
 
 
 def render_contribution(form: ContributionForm, status: int = 200):
