@@ -102,6 +102,9 @@ class Config:
         self.INVITE_TTL = timedelta(days=int(env.get("INVITE_TTL_DAYS") or 7))
         self.PASSWORD_RESET_TTL = timedelta(minutes=int(env.get("PASSWORD_RESET_TTL_MINUTES") or 60))
         self.LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+        # AGPL-3.0 section 13: every page links to the source of the version this server runs.
+        # Whoever runs a modified version points this at their own published source.
+        self.SOURCE_CODE_URL = env.get("SOURCE_CODE_URL") or f"{self.PUBLIC_URL}/source"
         self.LOG_LEVEL = (env.get("LOG_LEVEL") or "INFO").upper()
         self.LOG_FORMAT = (env.get("LOG_FORMAT") or "text").lower()
         self.LOG_CONFIGURE = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, g
+from flask import Flask, current_app, g
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,6 +69,7 @@ def template_context() -> dict[str, object]:
         "brand_primary": organization.primary_color if organization else DEFAULT_PRIMARY_COLOR,
         "brand_accent": organization.accent_color if organization else DEFAULT_ACCENT_COLOR,
         "current_locale": str(get_locale() or "en"),
+        "source_code_url": current_app.config["SOURCE_CODE_URL"],
     }
 
 

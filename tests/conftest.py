@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +26,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app
-from app.extensions import db
+from app import create_app, jobs
+from app.extensions import db, limiter
 from config import TestingConfig
 
 pytest_plugins = [
@@ -164,11 +166,22 @@ def _psycopg(url: str) -> str:
     return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", url)
 
 
+@pytest.fixture
+def app_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the test app keeps its files: the same path in every test, emptied before each,
+    so that one app built for these settings can serve every test of the process."""
+    workdir = tmp_path_factory.getbasetemp() / "app-workdir"
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir()
+    return workdir
+
+
 @pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def database_url(request: pytest.FixtureRequest, app_workdir: Path) -> Iterator[str]:
     """A migrated, empty database on each backend."""
     if request.param == "sqlite":
-        path = tmp_path / "test.db"
+        path = app_workdir / "test.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
@@ -187,15 +200,66 @@ def truncate_all(url: str) -> None:
 
 
 @pytest.fixture
-def app_environ(database_url: str, tmp_path: Path) -> dict[str, str]:
+def app_environ(database_url: str, app_workdir: Path) -> dict[str, str]:
     """The environment the test app is built from; tests may add to it before `app`."""
-    return isolated_environ(database_url, tmp_path)
+    return isolated_environ(database_url, app_workdir)
+
+
+@dataclass
+class BuiltApp:
+    """An app built for one environment, with what it looked like right after it was built."""
+
+    app: Flask
+    config: dict[str, Any]
+    extensions: frozenset[str]
+    limiter_state: dict[str, Any]
+
+    @classmethod
+    def build(cls, environ: dict[str, str]) -> BuiltApp:
+        application = create_app(TestingConfig(environ))
+        return cls(
+            application, dict(application.config), frozenset(application.extensions), dict(vars(limiter))
+        )
+
+    def reset(self) -> Flask:
+        """Put the app back as built: configuration, lazily created caches, rate-limit counters."""
+        self.app.config.clear()
+        self.app.config.update(self.config)
+        for name in set(self.app.extensions) - self.extensions:
+            del self.app.extensions[name]  # caches areas create on first use (analytics, salts)
+        # Flask-Limiter keeps its settings on the one shared Limiter, set by the last init_app.
+        vars(limiter).clear()
+        vars(limiter).update(self.limiter_state)
+        if self.limiter_state.get("_storage") is not None:
+            limiter.reset()
+        jobs.init_app(self.app)  # the job queue runs task bodies in the app last configured
+        return self.app
+
+
+BUILT_APPS: OrderedDict[tuple[tuple[str, str], ...], BuiltApp] = OrderedDict()
+BUILT_APPS_KEPT = 8
 
 
 @pytest.fixture
-def app(app_environ: dict[str, str]) -> Iterator[Flask]:
-    """An app bound to a fresh database. No context is pushed: use ``app.app_context()``."""
-    application = create_app(TestingConfig(app_environ))
+def app(app_environ: dict[str, str], request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An app bound to a fresh database. No context is pushed: use ``app.app_context()``.
+
+    Building an app costs ~100 ms (compiling 200 URL rules), so an app built for the same
+    environment is reset and reused; tests that change the app itself (add routes) are marked
+    ``fresh_app`` and get their own.
+    """
+    key = tuple(sorted(app_environ.items()))
+    built = None if request.node.get_closest_marker("fresh_app") else BUILT_APPS.get(key)
+    if built is None:
+        built = BuiltApp.build(app_environ)
+        if not request.node.get_closest_marker("fresh_app"):
+            BUILT_APPS[key] = built
+            while len(BUILT_APPS) > BUILT_APPS_KEPT:
+                BUILT_APPS.popitem(last=False)
+        application = built.app
+    else:
+        BUILT_APPS.move_to_end(key)
+        application = built.reset()
     yield application
     with application.app_context():
         db.session.remove()

@@ -37,6 +37,7 @@ def test_413_for_oversized_bodies(app_environ):
     assert "larger than allowed" in text_of(response)
 
 
+@pytest.mark.fresh_app
 def test_500_rolls_back_and_hides_the_stack_trace(app, client):
     def explode():
         db.session.add(Organization(name="Half-written", slug="half-written"))
@@ -56,6 +57,7 @@ def test_500_rolls_back_and_hides_the_stack_trace(app, client):
 
 
 @pytest.mark.parametrize("status", [400, 403, 409, 410, 429])
+@pytest.mark.fresh_app
 def test_every_handled_status_has_a_page(app, client, status):
     from flask import abort
 

@@ -1,6 +1,8 @@
-"""The front door, /healthz and organization logos."""
+"""The front door, /healthz, the running source and organization logos."""
 
-from flask import abort, jsonify, redirect, url_for
+import io
+
+from flask import abort, current_app, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.extensions import csrf, limiter
@@ -8,6 +10,8 @@ from app.organizations.services import find_organization_by_slug
 from app.storage import get_storage
 from app.system import bp
 from app.system.services import health_report
+from app.system.source import source_archive
+from config import BASE_DIR
 
 
 @bp.get("/")
@@ -27,6 +31,21 @@ def healthz():
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/source")
+@limiter.limit("30 per hour")
+def source():
+    """The source code of this server as a .tar.gz (AGPL-3.0 section 13)."""
+    archive = source_archive(current_app.extensions.setdefault("source_archive", {}), BASE_DIR)
+    response = send_file(
+        io.BytesIO(archive),
+        mimetype="application/gzip",
+        as_attachment=True,
+        download_name="openround-source.tar.gz",
+    )
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Job, JobStatus, JourneyEvent
 from tests.factories import make_organization
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.fresh_app]  # adds its own pages to the app
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
