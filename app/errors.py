@@ -93,10 +93,10 @@ def error_response(status: int, message: str | None = None):
     title = str(TITLES.get(status, TITLES[400 if status < 500 else 500]))
     message = message or str(DESCRIPTIONS.get(status, DESCRIPTIONS[400 if status < 500 else 500]))
     if wants_json():
-        body = jsonify(error={"status": status, "title": title, "message": message})
-    else:
-        body = render_template("errors/error.html", status=status, title=title, message=message)
-    return make_response(body, status)
+        return make_response(jsonify(error={"status": status, "title": title, "message": message}), status)
+    return make_response(
+        render_template("errors/error.html", status=status, title=title, message=message), status
+    )
 
 
 def handle_http_exception(error: HTTPException):

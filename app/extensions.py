@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; ``create_app`` binds them to an app."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,6 +30,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Every model subclasses ``Model`` (``class Job(Model)``). At run time it is ``db.Model``, the
+# Flask-SQLAlchemy base built from ``Base``. Type checkers cannot follow an instance attribute
+# used as a base class (``class Job(db.Model)`` is "not defined" to mypy, python/mypy#8603), so
+# for them ``Model`` is the typed ``Base``: columns, relationships and queries are checked.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 from argon2 import PasswordHasher
@@ -64,7 +65,7 @@ def password_needs_rehash(password_hash: str) -> bool:
     return _hashing().hasher.check_needs_rehash(password_hash)
 
 
-def is_safe_redirect(target: str | None, host_url: str) -> bool:
+def is_safe_redirect(target: str | None, host_url: str) -> TypeGuard[str]:
     """Only relative paths on this host may be used as ``?next=``."""
     if not target or target.startswith(("//", "\\")) or "\\" in target:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
@@ -35,7 +37,7 @@ def follow(code: str):
         viewer = current_user._get_current_object() if current_user.is_authenticated else None
         services.record_click(link, visitor_hash=visitor, user_agent=request.user_agent.string, viewer=viewer)
         db.session.commit()
-    query = services.landing_query(link, link.ambassador.code)
+    query: dict[str, Any] = services.landing_query(link, link.ambassador.code)
     response = redirect(url_for("careers.job", org_slug=organization.slug, job_slug=job.slug, **query), 302)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"

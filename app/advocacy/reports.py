@@ -148,7 +148,7 @@ def build_report(organization_id: int, period: str = DEFAULT_PERIOD) -> Attribut
         key=lambda row: (-row.unique_clicks, row.label),
     )
     for channel, row in channels.items():
-        row.label = str(SOURCE_LABELS.get(channel, channel))
+        row.label = source_label(channel)
     report.by_channel = sorted(
         channels.values(), key=lambda row: (-row.applications_last, -row.views, row.label)
     )
@@ -208,6 +208,14 @@ def add_applications(organization_id, since, jobs, people, share_channels, chann
                 setattr(row, f"applications_{suffix}", getattr(row, f"applications_{suffix}") + 1)
                 if is_hire:
                     setattr(row, f"hires_{suffix}", getattr(row, f"hires_{suffix}") + 1)
+
+
+def source_label(channel: str) -> str:
+    """A journey channel's translated name (unknown values as they are)."""
+    try:
+        return str(SOURCE_LABELS[Channel(channel)])
+    except ValueError:
+        return channel
 
 
 def sum_rows(rows: list[FunnelRow]) -> FunnelRow:

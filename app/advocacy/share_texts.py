@@ -10,6 +10,7 @@ from urllib.parse import quote
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement
 
 from app.advocacy.services import CHANNEL_LABELS, SHARE_CHANNELS, ensure_share_links, find_job, short_url
 from app.audit import record_audit
@@ -80,7 +81,7 @@ def share_language(job: Job, organization: Organization) -> str:
 
 def share_text_template(organization: Organization, job: Job | None, language: str) -> str:
     """The text for a job: the job's own, else the organization's default, else the built-in one."""
-    for_job = ShareText.job_id.is_(None)
+    for_job: ColumnElement[bool] = ShareText.job_id.is_(None)
     if job is not None:
         for_job = for_job | (ShareText.job_id == job.id)
     rows = db.session.scalars(

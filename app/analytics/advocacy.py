@@ -11,6 +11,7 @@ Per channel: ambassadors' shares, and ``share_click`` events of visitors sharing
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, or_
@@ -126,7 +127,7 @@ def ambassadors_table(filters: DashboardFilters, sources: SourceCounts) -> Table
         ],
         chart=Chart("bar", "ambassador", ("clicks", "referrals", "hires")),
     )
-    rows = []
+    rows: list[list[Any]] = []
     for code in set(shares) | set(clicks) | set(views) | set(referrals):
         applied, hires = referrals.get(code, (0, 0))
         label = names.get(code) or _("Unknown code %(code)s", code=code)

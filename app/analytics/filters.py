@@ -65,12 +65,13 @@ def resolve_filters(
     """Validated filters for ``actor``'s organization; missing days default to the last 30 days."""
     check_analytics_access(actor)
     today = today or datetime.now(UTC).date()
-    if first_day is None and last_day is None:
-        first_day, last_day = default_range(today)
+    if first_day is None:
+        if last_day is None:
+            first_day, last_day = default_range(today)
+        else:
+            first_day = last_day - timedelta(days=DEFAULT_DAYS - 1)
     elif last_day is None:
         last_day = first_day + timedelta(days=DEFAULT_DAYS - 1)
-    elif first_day is None:
-        first_day = last_day - timedelta(days=DEFAULT_DAYS - 1)
     if first_day > last_day:
         raise Invalid(str(_l("The first day must not be after the last day.")), field="end")
     if (last_day - first_day).days + 1 > MAX_DAYS:

@@ -91,7 +91,9 @@ def live_dashboard(filters: DashboardFilters, locale: str, now: datetime | None 
     if entry is not None and (entry.etag == etag or not entry.may_refresh(time.monotonic(), factor)):
         return entry
     lock = cache.computing_lock(key)
-    if not lock.acquire(blocking=entry is None):
+    if entry is None:
+        lock.acquire()
+    elif not lock.acquire(blocking=False):
         return entry  # another request is counting these figures; show the previous ones meanwhile
     try:
         latest = cache.get(key)

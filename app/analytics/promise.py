@@ -50,7 +50,7 @@ class PromiseFigures:
 
 def promise_days(organization_id: int) -> int:
     """The organization's promise in days."""
-    return db.session.get(Organization, organization_id).response_promise_days
+    return db.session.get_one(Organization, organization_id).response_promise_days
 
 
 def promise_figures(filters: DashboardFilters, now: datetime | None = None) -> PromiseFigures:

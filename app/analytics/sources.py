@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -15,6 +16,8 @@ from app.analytics.tables import PERCENT, TEXT, Chart, Column, Table, percent
 from app.applications.services import CHANNEL_LABELS
 from app.extensions import db
 from app.models import Application, Channel, EventType, JourneyEvent
+
+K = TypeVar("K", bound=Hashable)  # what roll_up groups by
 
 # The attribution columns the source tables group by, in this order.
 SOURCE_COLUMNS = ("channel", "embed_host", "utm_source", "utm_medium", "utm_campaign", "ambassador_code")
@@ -60,10 +63,10 @@ def count_sources(filters: DashboardFilters) -> SourceCounts:
     return counts
 
 
-def roll_up(counts: SourceCounts, key: Callable[[SourceKey], object]) -> list[tuple[object, int, int]]:
+def roll_up(counts: SourceCounts, key: Callable[[SourceKey], K | None]) -> list[tuple[K, int, int]]:
     """Views and applications per value of ``key`` (None values left out), most viewed first."""
-    views: Counter[object] = Counter()
-    applications: Counter[object] = Counter()
+    views: Counter[K | None] = Counter()
+    applications: Counter[K | None] = Counter()
     for source, count in counts.views.items():
         views[key(source)] += count
     for source, count in counts.applications.items():
@@ -141,6 +144,6 @@ def campaigns_table(counts: SourceCounts) -> Table:
         ],
     )
     for campaign, views, applications in roll_up(counts, campaign_of):
-        source, medium, name = campaign  # type: ignore[misc]
+        source, medium, name = campaign
         table.rows.append([source, medium, name, views, applications, percent(applications, views)])
     return table

@@ -21,7 +21,8 @@ def cacheable_json(document: dict[str, Any]) -> Response:
     response = current_app.response_class(body, mimetype="application/json")
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.headers["Cache-Control"] = f"public, max-age={MAX_AGE}, stale-while-revalidate=300"
-    return response.make_conditional(request)
+    response.make_conditional(request)  # updates the response in place (304 when it matches)
+    return response
 
 
 @bp.after_request

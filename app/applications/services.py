@@ -190,7 +190,9 @@ def parse_first_touch(raw: str | None) -> dict[str, str] | None:
         value = source.get(name)
         return value if isinstance(value, str) else None
 
-    utm = data.get("utm") if isinstance(data.get("utm"), dict) else {}
+    utm = data.get("utm")
+    if not isinstance(utm, dict):
+        utm = {}
     own_host = urlsplit(current_app.config["PUBLIC_URL"]).hostname or ""
     touch = parse_attribution(
         utm={name: text(name, utm) for name in UTM_FIELDS},

@@ -28,7 +28,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same effort either way)."""
     user = find_user_by_email(email)
     valid = verify_password(user.password_hash if user else None, password)
-    if not (user and valid and user.active):
+    if not (user and user.password_hash and valid and user.active):
         return None
     if password_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, current_app, g, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
@@ -36,7 +38,7 @@ LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 FEED_CACHE = "public, max-age=300"
 
 
-def public_url(endpoint: str, **values: str) -> str:
+def public_url(endpoint: str, **values: Any) -> str:
     """An absolute URL on the configured public address (never the request's host)."""
     return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
 
@@ -56,13 +58,15 @@ def logo_url(organization: Organization) -> str | None:
     return public_url("system.organization_logo", slug=organization.slug) if organization.logo_key else None
 
 
-def public_context(organization: Organization, language: str) -> dict[str, object]:
+def public_context(organization: Organization, language: str) -> dict[str, Any]:
     """What every public page's layout needs: branding, language links and the kept ?lang."""
     requested = request.args.get("lang")
     kept = {name: value for name, value in request.args.items() if name in KEPT_ARGS}
+    endpoint, here = request.endpoint, {**kept, **(request.view_args or {})}
     links = [
-        (code, LANGUAGE_NAMES[code], url_for(request.endpoint, **{**kept, **request.view_args, "lang": code}))
+        (code, LANGUAGE_NAMES[code], url_for(endpoint, **{**here, "lang": code}))
         for code in SUPPORTED_LANGUAGES
+        if endpoint is not None  # always set on the careers routes that call this
     ]
     return {
         "organization": organization,

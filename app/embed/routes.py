@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flask import Response, current_app, render_template, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 
 from app.api import services as public
@@ -28,13 +28,16 @@ FRAME_POLICY = {
 
 def serve_asset(filename: str, mimetype: str) -> Response:
     """A file of static/embed/v1 for any origin, cached briefly and revalidated by its hash."""
+    if current_app.static_folder is None:  # create_app always sets it; without it there is no widget
+        abort(404)
     body = Path(current_app.static_folder, "embed", "v1", filename).read_bytes()
     response = current_app.response_class(body, mimetype=mimetype)
     response.set_etag(hashlib.sha256(body).hexdigest())
     response.headers["Cache-Control"] = f"public, max-age={ASSET_MAX_AGE}"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Accept-Encoding")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # updates the response in place (304 when it matches)
+    return response
 
 
 @bp.get("/jobs.js")

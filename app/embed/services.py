@@ -71,7 +71,8 @@ def script_snippet(public_url: str, organization: Organization, options: WidgetO
 
 def frame_address(public_url: str, organization: Organization, options: WidgetOptions) -> str:
     """The absolute address of the iframe variant with these options."""
-    return public_url + url_for("embed.frame", org_slug=organization.slug, **dict(options.attributes()))
+    query: dict[str, Any] = dict(options.attributes())
+    return public_url + url_for("embed.frame", org_slug=organization.slug, **query)
 
 
 def frame_snippet(public_url: str, organization: Organization, options: WidgetOptions, title: str) -> str:

@@ -95,7 +95,7 @@ def wordings_from_form(form: ComposeForm, decision: services.Decision) -> dict[s
 def preview_wordings(decision: services.Decision, wordings: dict[str, services.Wording]) -> list:
     """The wording as the first candidate of each language will read it."""
     services.check_wordings(wordings)
-    first = {}
+    first: dict[str, services.Recipient] = {}
     for recipient in decision.recipients:
         first.setdefault(recipient.language, recipient)
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import format_datetime
@@ -172,7 +173,7 @@ def open_invitation(application: Application) -> InterviewInvitation | None:
     )
 
 
-def interview_facts(template: InterviewTemplate) -> dict[str, object]:
+def interview_facts(template: InterviewTemplate) -> dict[str, Any]:
     """What the invitation mail tells about an interview: question count and whether retakes exist."""
     questions = [question for question in template.questions if not question.is_practice]
     return {

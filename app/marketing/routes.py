@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -27,7 +29,8 @@ def embed():
     status = 200 if valid else 400
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(snippets), status  # marketing.js refreshes the snippets while options change
-    preview_frame = url_for("embed.frame", org_slug=organization.slug, **dict(options.attributes()))
+    query: dict[str, Any] = dict(options.attributes())
+    preview_frame = url_for("embed.frame", org_slug=organization.slug, **query)
     return render_template(
         "marketing/embed.html", form=form, options=options, preview_frame=preview_frame, **snippets
     ), status

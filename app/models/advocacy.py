@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.job import Job
 from app.models.user import User
@@ -31,7 +31,7 @@ class ReferralStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-class Ambassador(db.Model):
+class Ambassador(Model):
     """A staff member who shares jobs; ``code`` is the public, meaningless ``?ref=`` of their links."""
 
     __tablename__ = "ambassadors"
@@ -51,7 +51,7 @@ class Ambassador(db.Model):
         return f"<Ambassador {self.id}>"
 
 
-class AdvocacySettings(db.Model):
+class AdvocacySettings(Model):
     """An organization's points per share, click, application and hire."""
 
     __tablename__ = "advocacy_settings"
@@ -64,7 +64,7 @@ class AdvocacySettings(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ShareText(db.Model):
+class ShareText(Model):
     """A ready-made text to share jobs with, in one language: for one job, or the default (no job)."""
 
     __tablename__ = "share_texts"
@@ -82,7 +82,7 @@ class ShareText(db.Model):
     job: Mapped[Job | None] = relationship()
 
 
-class ShareLink(db.Model):
+class ShareLink(Model):
     """One ambassador's short link (``/r/<code>``) for one job on one channel."""
 
     __tablename__ = "share_links"
@@ -103,7 +103,7 @@ class ShareLink(db.Model):
     job: Mapped[Job] = relationship()
 
 
-class ShareClick(db.Model):
+class ShareClick(Model):
     """Someone followed a share link: when, and the journey's daily visitor hash (no IP, no cookie)."""
 
     __tablename__ = "share_clicks"
@@ -120,7 +120,7 @@ class ShareClick(db.Model):
     visitor_hash: Mapped[str] = mapped_column(String(64))
 
 
-class AmbassadorShare(db.Model):
+class AmbassadorShare(Model):
     """An ambassador used a share button: at most one per job, channel and day (points can't be farmed)."""
 
     __tablename__ = "ambassador_shares"
@@ -144,7 +144,7 @@ class AmbassadorShare(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Referral(db.Model):
+class Referral(Model):
     """An employee recommended someone for a job.
 
     Until the person confirms, only this row knows their name, e-mail and the referrer's note;

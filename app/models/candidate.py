@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import AttributionColumns, UTCDateTime, enum_column, utcnow
 from app.models.job import Job
 from app.models.organization import Organization
@@ -40,7 +40,7 @@ class ApplicationStage(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class JobQuestion(db.Model):
+class JobQuestion(Model):
     """A question recruiters add to a job's apply form."""
 
     __tablename__ = "job_questions"
@@ -67,7 +67,7 @@ class JobQuestion(db.Model):
         return f"<JobQuestion {self.id} {self.kind}>"
 
 
-class Candidate(db.Model):
+class Candidate(Model):
     """A person who applied to an organization, one row per e-mail address."""
 
     __tablename__ = "candidates"
@@ -99,7 +99,7 @@ class Candidate(db.Model):
         return f"<Candidate {self.id}>"
 
 
-class Application(AttributionColumns, db.Model):
+class Application(AttributionColumns, Model):
     """One person's application to one job, with its CV and where the person came from."""
 
     __tablename__ = "applications"
@@ -149,7 +149,7 @@ class Application(AttributionColumns, db.Model):
         return f"<Application {self.public_id} {self.stage}>"
 
 
-class ApplicationAnswer(db.Model):
+class ApplicationAnswer(Model):
     """The answer to one custom question, with the question's wording at the time."""
 
     __tablename__ = "application_answers"
@@ -166,7 +166,7 @@ class ApplicationAnswer(db.Model):
     application: Mapped[Application] = relationship(back_populates="answers")
 
 
-class ApplicationStageChange(db.Model):
+class ApplicationStageChange(Model):
     """One move of an application from a stage to another: the candidate's status timeline."""
 
     __tablename__ = "application_stage_changes"

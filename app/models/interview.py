@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ OPEN_STATE_VALUES = ("sent", "opened", "started")
 _OPEN_INVITATION = text("state IN ('sent', 'opened', 'started')")
 
 
-class InterviewTemplate(db.Model):
+class InterviewTemplate(Model):
     """A reusable interview: intro, ordered questions, outro."""
 
     __tablename__ = "interview_templates"
@@ -95,7 +95,7 @@ class InterviewTemplate(db.Model):
     )
 
 
-class InterviewQuestion(db.Model):
+class InterviewQuestion(Model):
     """One question: a prompt in text and/or a manager's video, and how it is answered."""
 
     __tablename__ = "interview_questions"
@@ -126,7 +126,7 @@ class InterviewQuestion(db.Model):
     prompt_recorded_by: Mapped[User | None] = relationship()
 
 
-class InterviewInvitation(db.Model):
+class InterviewInvitation(Model):
     """An invitation to one application's candidate, reached through a personal link."""
 
     __tablename__ = "interview_invitations"
@@ -170,7 +170,7 @@ class InterviewInvitation(db.Model):
     )
 
 
-class InterviewLink(db.Model):
+class InterviewLink(Model):
     """Another personal link to an invitation (a reminder's, the portal's); only its hash is kept.
 
     It works while the invitation is running, until the invitation's deadline, like the first link.
@@ -189,7 +189,7 @@ class InterviewLink(db.Model):
     invitation: Mapped[InterviewInvitation] = relationship()
 
 
-class InterviewUpload(db.Model):
+class InterviewUpload(Model):
     """A recording a browser was allowed to upload and that no answer has adopted yet.
 
     Retrying the same recording reuses its key, so an interrupted upload never leaves a second
@@ -213,7 +213,7 @@ class InterviewUpload(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
-class InterviewAnswer(db.Model):
+class InterviewAnswer(Model):
     """The one answer of an invitation to a question: text, or a video and what was made from it."""
 
     __tablename__ = "interview_answers"

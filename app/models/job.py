@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.organization import Organization
 
@@ -57,7 +57,7 @@ class SalaryPeriod(enum.StrEnum):
     YEAR = "year"
 
 
-class Job(db.Model):
+class Job(Model):
     """A job posting of one organization."""
 
     __tablename__ = "jobs"
@@ -122,7 +122,7 @@ class Job(db.Model):
         return f"<Job {self.slug} {self.status}>"
 
 
-class JobLocation(db.Model):
+class JobLocation(Model):
     """A place the job is based (city, region, ISO country code)."""
 
     __tablename__ = "job_locations"
@@ -137,7 +137,7 @@ class JobLocation(db.Model):
     job: Mapped[Job] = relationship(back_populates="locations")
 
 
-class JobFaq(db.Model):
+class JobFaq(Model):
     """A question candidates often ask about the job, with its answer."""
 
     __tablename__ = "job_faqs"
@@ -151,7 +151,7 @@ class JobFaq(db.Model):
     job: Mapped[Job] = relationship(back_populates="faqs")
 
 
-class JobPhoto(db.Model):
+class JobPhoto(Model):
     """A team photo shown on the job card (stored through the storage interface)."""
 
     __tablename__ = "job_photos"
@@ -166,7 +166,7 @@ class JobPhoto(db.Model):
     job: Mapped[Job] = relationship(back_populates="photos")
 
 
-class Testimonial(db.Model):
+class Testimonial(Model):
     """An employee's words (and optional photo or short video) for job cards.
 
     Shown only once the employee approved it and an admin (or the recruiter who wrote it

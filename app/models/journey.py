@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import AttributionColumns, UTCDateTime, utcnow
 
 
@@ -51,7 +51,7 @@ class Channel(enum.StrEnum):
     DIRECT = "direct"
 
 
-class JourneyEvent(AttributionColumns, db.Model):
+class JourneyEvent(AttributionColumns, Model):
     """One step of a visitor or candidate, with attribution and no personal data."""
 
     __tablename__ = "journey_events"
@@ -73,7 +73,7 @@ class JourneyEvent(AttributionColumns, db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
-class VisitorSalt(db.Model):
+class VisitorSalt(Model):
     """The random salt of one day; deleted when the day is over."""
 
     __tablename__ = "visitor_salts"

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.candidate import Application
 from app.models.user import User
 
 
-class MessageTemplate(db.Model):
+class MessageTemplate(Model):
     """An organization's wording for one stage and reason in one language, with placeholders."""
 
     __tablename__ = "message_templates"
@@ -45,7 +45,7 @@ class MessageTemplate(db.Model):
         return f"<MessageTemplate {self.stage_key}/{self.reason}/{self.language}>"
 
 
-class CandidateMessage(db.Model):
+class CandidateMessage(Model):
     """A message sent to a candidate about one application, shown in the portal and e-mailed."""
 
     __tablename__ = "candidate_messages"
@@ -73,7 +73,7 @@ class CandidateMessage(db.Model):
         return f"<CandidateMessage {self.id} {self.stage_key}>"
 
 
-class ResponseDigest(db.Model):
+class ResponseDigest(Model):
     """One day's "candidates waiting for an answer" e-mail to one colleague: sent at most once a day."""
 
     __tablename__ = "response_digests"

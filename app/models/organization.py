@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ DEFAULT_PRIMARY_COLOR = "#1f4b99"
 DEFAULT_ACCENT_COLOR = "#e4572e"
 
 
-class Organization(db.Model):
+class Organization(Model):
     """A company using Openround, with its public slug and branding."""
 
     __tablename__ = "organizations"

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 
 
@@ -26,7 +26,7 @@ class StageKind(enum.StrEnum):
         return self is not StageKind.OPEN
 
 
-class PipelineStage(db.Model):
+class PipelineStage(Model):
     """One stage of an organization's pipeline; ``key`` is what applications store."""
 
     __tablename__ = "pipeline_stages"

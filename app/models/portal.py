@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 from app.models.candidate import Candidate
 
 
-class CandidateAccessToken(db.Model):
+class CandidateAccessToken(Model):
     """A single-use, expiring magic link that opens the portal for one candidate."""
 
     __tablename__ = "candidate_access_tokens"
@@ -27,7 +27,7 @@ class CandidateAccessToken(db.Model):
     candidate: Mapped[Candidate] = relationship()
 
 
-class CandidateSession(db.Model):
+class CandidateSession(Model):
     """A browser signed in to the portal through a magic link; revocable on the server."""
 
     __tablename__ = "candidate_sessions"
@@ -42,7 +42,7 @@ class CandidateSession(db.Model):
     candidate: Mapped[Candidate] = relationship()
 
 
-class DataExport(db.Model):
+class DataExport(Model):
     """A zip of everything a candidate gave us, downloadable through a link valid for 24 hours."""
 
     __tablename__ = "data_exports"

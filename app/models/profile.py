@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.user import User
 
@@ -29,7 +29,7 @@ class ProfileVisibility(enum.StrEnum):
     EVERYONE = "everyone"
 
 
-class EmployeeProfile(db.Model):
+class EmployeeProfile(Model):
     """A staff member's opt-in profile; it exists only once they chose to create it."""
 
     __tablename__ = "employee_profiles"
@@ -49,7 +49,7 @@ class EmployeeProfile(db.Model):
     )
 
 
-class ProfileItem(db.Model):
+class ProfileItem(Model):
     """One skill, language or interest, with who may see it."""
 
     __tablename__ = "profile_items"

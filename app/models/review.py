@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class Recommendation(enum.StrEnum):
         return self in (Recommendation.YES, Recommendation.STRONG_YES)
 
 
-class ScorecardCriterion(db.Model):
+class ScorecardCriterion(Model):
     """One criterion of an interview template's scorecard (e.g. communication), with guidance."""
 
     __tablename__ = "scorecard_criteria"
@@ -46,7 +46,7 @@ class ScorecardCriterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
 
-class Review(db.Model):
+class Review(Model):
     """One reviewer's assessment of one application's interview; submitted once rated."""
 
     __tablename__ = "reviews"
@@ -95,7 +95,7 @@ class Review(db.Model):
         return self.submitted_at is not None
 
 
-class AnswerRating(db.Model):
+class AnswerRating(Model):
     """A reviewer's 1-5 rating of one interview answer, with an optional note."""
 
     __tablename__ = "answer_ratings"
@@ -115,7 +115,7 @@ class AnswerRating(db.Model):
     answer: Mapped[InterviewAnswer] = relationship()
 
 
-class CriterionScore(db.Model):
+class CriterionScore(Model):
     """A reviewer's 1-5 score on one scorecard criterion."""
 
     __tablename__ = "criterion_scores"
@@ -134,7 +134,7 @@ class CriterionScore(db.Model):
     criterion: Mapped[ScorecardCriterion] = relationship()
 
 
-class ReviewComment(db.Model):
+class ReviewComment(Model):
     """A colleague's comment on an application; @mentions name the users it notified."""
 
     __tablename__ = "review_comments"
@@ -153,7 +153,7 @@ class ReviewComment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Shortlist(db.Model):
+class Shortlist(Model):
     """A recruiter's selection of a job's applications, to be shared for a decision."""
 
     __tablename__ = "shortlists"
@@ -182,7 +182,7 @@ class Shortlist(db.Model):
     )
 
 
-class ShortlistEntry(db.Model):
+class ShortlistEntry(Model):
     """One application on a shortlist."""
 
     __tablename__ = "shortlist_entries"
@@ -200,7 +200,7 @@ class ShortlistEntry(db.Model):
     application: Mapped[Application] = relationship()
 
 
-class ShortlistShare(db.Model):
+class ShortlistShare(Model):
     """A shortlist shared with a hiring manager (``user_id``) or through an outside link (``token_hash``)."""
 
     __tablename__ = "shortlist_shares"

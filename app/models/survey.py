@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.candidate import Application
 
@@ -28,7 +28,7 @@ class PulseAudience(enum.StrEnum):
     ALL_STAFF = "all_staff"
 
 
-class SurveySettings(db.Model):
+class SurveySettings(Model):
     """Which touchpoints an organization asks candidates about (all off until an admin turns them on)."""
 
     __tablename__ = "survey_settings"
@@ -49,7 +49,7 @@ class SurveySettings(db.Model):
         }[Touchpoint(touchpoint)]
 
 
-class SurveyInvitation(db.Model):
+class SurveyInvitation(Model):
     """One application's chance to answer at one touchpoint; ``answered`` stops a second answer.
 
     ``token_hash`` is set when a link was handed out (after applying, by e-mail); the interview
@@ -73,7 +73,7 @@ class SurveyInvitation(db.Model):
     application: Mapped[Application] = relationship()
 
 
-class SurveyResponse(db.Model):
+class SurveyResponse(Model):
     """One candidate's answer from 0 to 10; ``application_id`` only when they chose to link it."""
 
     __tablename__ = "survey_responses"
@@ -99,7 +99,7 @@ class SurveyResponse(db.Model):
     application: Mapped[Application | None] = relationship()
 
 
-class Pulse(db.Model):
+class Pulse(Model):
     """An eNPS pulse survey: open between two days, each colleague invited by a personal link."""
 
     __tablename__ = "pulses"
@@ -121,7 +121,7 @@ class Pulse(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PulseParticipation(db.Model):
+class PulseParticipation(Model):
     """A colleague's personal link to a pulse; ``answered`` stops a second answer, no answer is tied to it."""
 
     __tablename__ = "pulse_participations"
@@ -136,7 +136,7 @@ class PulseParticipation(db.Model):
     pulse: Mapped[Pulse] = relationship()
 
 
-class PulseResponse(db.Model):
+class PulseResponse(Model):
     """One anonymous pulse answer: no user, day precision only."""
 
     __tablename__ = "pulse_responses"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, utcnow
 
 
-class Tag(db.Model):
+class Tag(Model):
     """A label of one organization, e.g. "Relocation" or "Strong portfolio"."""
 
     __tablename__ = "tags"
@@ -26,7 +26,7 @@ class Tag(db.Model):
         return f"<Tag {self.id}>"
 
 
-class ApplicationTag(db.Model):
+class ApplicationTag(Model):
     """A tag on an application; both sides go when either is deleted."""
 
     __tablename__ = "application_tags"

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.organization import Organization
 
@@ -30,7 +30,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A staff member of one organization (admin, recruiter, manager or employee)."""
 
     __tablename__ = "users"
@@ -68,7 +68,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class StaffSession(db.Model):
+class StaffSession(Model):
     """A signed-in browser; revoking the row ends that session on the server."""
 
     __tablename__ = "staff_sessions"
@@ -88,7 +88,7 @@ class StaffSession(db.Model):
     cookie_token = None  # type: str | None
 
 
-class AuthToken(db.Model):
+class AuthToken(Model):
     """A single-use, expiring token sent by e-mail (invitation or password reset)."""
 
     __tablename__ = "auth_tokens"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnOperators, Select, and_, case, exists, func, or_, select
 from sqlalchemy.sql.selectable import ScalarSelect, Subquery
 
 from app.extensions import db
@@ -373,6 +373,7 @@ def filtered_select(job: Job, filters: ListFilters) -> tuple[Select, Subquery]:
 
 def sort_keys(filters: ListFilters, ratings: Subquery, stages: Sequence[Stage]) -> list:
     """ORDER BY terms for the chosen sort; unrated applications always come last."""
+    key: ColumnOperators
     if filters.sort == "name":
         key = func.lower(Candidate.name)
     elif filters.sort == "rating":
@@ -384,7 +385,7 @@ def sort_keys(filters: ListFilters, ratings: Subquery, stages: Sequence[Stage]) 
         )
     else:
         key = Application.submitted_at
-    terms = [key.desc() if filters.descending else key.asc()]
+    terms: list[ColumnOperators] = [key.desc() if filters.descending else key.asc()]
     if filters.sort == "rating":
         terms.insert(0, case((ratings.c.rating.is_(None), 1), else_=0))
     return [*terms, Application.id.desc() if filters.descending else Application.id.asc()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -183,7 +184,7 @@ def filter_form_for(job: Job, stages: list[Stage]) -> ListFilterForm:
 def filters_from(form: ListFilterForm) -> queries.ListFilters:
     """The filters of the fields that hold valid input (others are shown with their error)."""
 
-    def valid(field) -> object:
+    def valid(field) -> Any:
         return None if field.errors else field.data
 
     rating = valid(form.min_rating)
@@ -203,7 +204,7 @@ def filters_from(form: ListFilterForm) -> queries.ListFilters:
 
 def list_url(job: Job, **changes: object) -> str:
     """The list's address with the current filters, some of them changed."""
-    args = request.args.to_dict(flat=False)
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     args.update({key: [str(value)] for key, value in changes.items()})
     return url_for(".job_list", job_id=job.id, **args)
 

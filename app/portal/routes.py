@@ -169,7 +169,8 @@ def export():
         db.session.commit()
     except Exception:
         db.session.rollback()
-        get_storage().delete(data_export.storage_key)
+        if data_export.storage_key:
+            get_storage().delete(data_export.storage_key)
         raise
     session[EXPORT_KEY] = raw
     return redirect(url_for(".export_ready"))
@@ -198,19 +199,22 @@ def export_ready():
 def download_export(token: str):
     """Stream the zip (local storage) or hand over a short-lived link to it (S3); 410 after 24 hours."""
     data_export = exports.find_data_export(token)
+    key = data_export.storage_key
+    if not key:  # find_data_export already refuses these
+        raise NotFound(_("We could not find this download. Ask for your data again on your page."))
     storage = get_storage()
     filename = exports.export_filename(data_export)
     if not isinstance(storage, LocalStorage):
         return redirect(
             storage.download_url(
-                data_export.storage_key,
+                key,
                 filename=filename,
                 content_type=exports.EXPORT_CONTENT_TYPE,
                 expires_in=60,
             )
         )
     try:
-        path = storage.path_of(data_export.storage_key)
+        path = storage.path_of(key)
     except ObjectNotFound as error:
         raise NotFound(_("We could not find this download. Ask for your data again on your page.")) from error
     response = send_file(path, mimetype=exports.EXPORT_CONTENT_TYPE, conditional=True, max_age=0)
@@ -301,6 +305,6 @@ def load_optional_organization(slug: str | None) -> Organization | None:
     return organization
 
 
-def org_arg(organization: Organization | None) -> dict[str, str]:
+def org_arg(organization: Organization | None) -> dict[str, Any]:
     """``?org=`` for links that keep the organization's branding."""
     return {"org": organization.slug} if organization is not None else {}

@@ -189,7 +189,7 @@ def redeem_portal_link(raw_token: str) -> Candidate:
         .where(CandidateAccessToken.id == token.id, CandidateAccessToken.used_at.is_(None))
         .values(used_at=utcnow())
     )
-    if claimed.rowcount != 1:
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
         raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
     return token.candidate
 

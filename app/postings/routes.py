@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -524,8 +524,7 @@ def withdraw_testimonial(testimonial_id: int):
 def testimonial_photo(testimonial_id: int):
     """A short-lived link to a testimonial's photo (staff of the same organization)."""
     testimonial = testimonial_rules.get_testimonial_photo(actor(), testimonial_id)
-    return redirect(
-        get_storage().download_url(
-            testimonial.photo_key, filename="photo", content_type=testimonial.photo_content_type, inline=True
-        )
-    )
+    key, content_type = testimonial.photo_key, testimonial.photo_content_type
+    if not key or not content_type:  # get_testimonial_photo refuses testimonials without a photo
+        abort(404)
+    return redirect(get_storage().download_url(key, filename="photo", content_type=content_type, inline=True))

@@ -104,7 +104,11 @@ class JobCounts:
 @cache
 def country_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to Babel (no numeric regions like 150)."""
-    return frozenset(code for code in Locale("en").territories if len(code) == 2 and code.isalpha())
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if isinstance(code, str) and len(code) == 2 and code.isalpha()
+    )
 
 
 def country_choices(locale: str = "en") -> list[tuple[str, str]]:

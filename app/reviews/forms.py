@@ -144,11 +144,11 @@ def build_review_form(sheet: ReviewSheet) -> type[ReviewForm]:
         attributes[f"note_{item.answer.id}"] = TextAreaField(
             _l("Note (optional)"), validators=[Optional(), Length(max=MAX_NOTE_CHARS)]
         )
-    for item in sheet.criteria:
-        attributes[f"score_{item.criterion.id}"] = RadioField(
-            item.criterion.name,
+    for entry in sheet.criteria:
+        attributes[f"score_{entry.criterion.id}"] = RadioField(
+            entry.criterion.name,
             choices=RATING_CHOICES,
             validators=[DataRequired(_l("Score this criterion from 1 to 5."))],
-            description=item.criterion.guidance,
+            description=entry.criterion.guidance,
         )
     return type("InterviewReviewForm", (ReviewForm,), attributes)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from wtforms import SelectChoice
@@ -268,6 +268,8 @@ def shortlist_index():
 def create_shortlist():
     """Start a shortlist for a job."""
     form = new_shortlist_form(ShortlistForm())
+    if form is None:  # editor_required lets in only those who build shortlists
+        abort(403)
     if form.validate_on_submit():
         try:
             shortlist = shortlists.create_shortlist(actor(), form.job_id.data, form.name.data)
@@ -321,8 +323,9 @@ def shortlist(shortlist_id: int):
     """One shortlist; a manager's visit through their share goes into the audit trail."""
     user = actor()
     found = shortlists.find_shortlist(user, shortlist_id)
-    if access.sees_only_shared(user):
-        access.record_share_event(shortlists.manager_share(user, found), "shortlist.share_viewed", actor=user)
+    share = shortlists.manager_share(user, found) if access.sees_only_shared(user) else None
+    if share is not None:
+        access.record_share_event(share, "shortlist.share_viewed", actor=user)
         db.session.commit()
     return render_shortlist(found)
 
@@ -390,7 +393,7 @@ def share_with_manager(shortlist_id: int):
             attach_error(form, error)
             status = error.status_code
         else:
-            name = share.user.name
+            name = share.user.name if share.user is not None else ""
             db.session.commit()
             flash(_("Shared with %(name)s, who was sent an e-mail with the link.", name=name), "success")
             return redirect(url_for(".shortlist", shortlist_id=shortlist_id, _anchor="sharing"))

@@ -72,13 +72,15 @@ class Spread:
 
     count: int
     mean: float | None
-    minimum: int | None
-    maximum: int | None
+    minimum: float | None
+    maximum: float | None
     stdev: float | None
 
     @property
     def disagree(self) -> bool:
-        return self.count > 1 and (self.maximum - self.minimum) >= DISAGREEMENT_GAP
+        if self.count < 2 or self.minimum is None or self.maximum is None:
+            return False
+        return self.maximum - self.minimum >= DISAGREEMENT_GAP
 
 
 @dataclass(frozen=True)
@@ -240,12 +242,14 @@ def find_own_review(invitation: InterviewInvitation, reviewer: Reviewer) -> Revi
     query = db.select(Review).where(Review.invitation_id == invitation.id)
     if reviewer.user is not None:
         query = query.where(Review.reviewer_id == reviewer.user.id)
-    else:
+    elif reviewer.share is not None:
         query = query.where(
             Review.reviewer_id.is_(None),
             Review.share_id == reviewer.share.id,
             Review.reviewer_key == reviewer.key,
         )
+    else:
+        return None  # neither a colleague nor a link: nobody whose review could exist
     return db.session.scalar(query)
 
 
@@ -393,8 +397,10 @@ def reviewed_by(reviewer: Reviewer, application_ids: Sequence[int]) -> set[int]:
     )
     if reviewer.user is not None:
         query = query.where(Review.reviewer_id == reviewer.user.id)
-    else:
+    elif reviewer.share is not None:
         query = query.where(Review.share_id == reviewer.share.id, Review.reviewer_key == reviewer.key)
+    else:
+        return set()  # neither a colleague nor a link: nobody who could have reviewed
     return set(db.session.scalars(query))
 
 
@@ -467,7 +473,8 @@ def submit_review(application: Application, reviewer: Reviewer, data: ReviewInpu
 
 
 def _record_submission(application: Application, reviewer: Reviewer, review: Review) -> None:
-    details = {"review_id": review.id, "recommendation": review.recommendation.value}
+    recommendation = review.recommendation.value if review.recommendation is not None else None
+    details = {"review_id": review.id, "recommendation": recommendation}
     if reviewer.share is not None:
         record_share_event(
             reviewer.share,

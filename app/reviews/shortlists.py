@@ -299,6 +299,8 @@ def share_with_manager(actor: User, shortlist_id: int, user_id: int) -> Shortlis
 def send_share_mail(actor: User, share: ShortlistShare) -> None:
     """Tell a manager a shortlist was shared with them, with the link to it."""
     manager, shortlist = share.user, share.shortlist
+    if manager is None:  # a link for outside reviewers: no colleague to tell
+        return
     organization = shortlist.job.organization
     mail.send_mail(
         to=manager.email,

@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import IO, BinaryIO
 from urllib.parse import quote
 
 CHUNK_SIZE = 64 * 1024
@@ -162,7 +162,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 class LimitedReader:
     """A read-only, non-seekable view of a stream that raises FileTooLarge past ``max_size``."""
 
-    def __init__(self, stream: BinaryIO, max_size: int | None) -> None:
+    def __init__(self, stream: IO[bytes], max_size: int | None) -> None:
         self._stream = stream
         self._max_size = max_size
         self.size = 0
@@ -183,7 +183,7 @@ class Storage(ABC):
 
     @abstractmethod
     def save(
-        self, stream: BinaryIO, *, prefix: str, content_type: str, max_size: int | None = None
+        self, stream: IO[bytes], *, prefix: str, content_type: str, max_size: int | None = None
     ) -> StoredObject:
         """Stream ``stream`` to a new random key under ``prefix``; FileTooLarge past ``max_size``."""
 

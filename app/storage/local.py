@@ -9,7 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from flask import has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -64,13 +64,13 @@ class LocalStorage(Storage):
         return path
 
     def save(
-        self, stream: BinaryIO, *, prefix: str, content_type: str, max_size: int | None = None
+        self, stream: IO[bytes], *, prefix: str, content_type: str, max_size: int | None = None
     ) -> StoredObject:
         """Stream to a temp file beside the target, then rename it into place."""
         return self.save_as(new_key(prefix), stream, content_type=content_type, max_size=max_size)
 
     def save_as(
-        self, key: str, stream: BinaryIO, *, content_type: str, max_size: int | None = None
+        self, key: str, stream: IO[bytes], *, content_type: str, max_size: int | None = None
     ) -> StoredObject:
         """Store ``stream`` under a given key (used by upload tickets, whose key is fixed)."""
         path = self._data_path(key)
@@ -150,7 +150,7 @@ class LocalStorage(Storage):
         data = self._verify(self._uploads, token)
         return UploadGrant(key=data["k"], content_type=data["t"], max_size=data["m"])
 
-    def receive_upload(self, grant: UploadGrant, stream: BinaryIO, content_type: str) -> StoredObject:
+    def receive_upload(self, grant: UploadGrant, stream: IO[bytes], content_type: str) -> StoredObject:
         """Store a browser upload under its ticket's rules, as S3 does for a presigned POST."""
         if content_type != grant.content_type:
             raise InvalidUpload(f"Expected {grant.content_type}, got {content_type}")

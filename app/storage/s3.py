@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 import boto3
 from boto3.s3.transfer import TransferConfig
@@ -64,7 +64,7 @@ class S3Storage(Storage):
         return self._client_for(self.public_endpoint_url)
 
     def save(
-        self, stream: BinaryIO, *, prefix: str, content_type: str, max_size: int | None = None
+        self, stream: IO[bytes], *, prefix: str, content_type: str, max_size: int | None = None
     ) -> StoredObject:
         """Stream with upload_fileobj; an over-limit stream aborts before anything is committed."""
         key = new_key(prefix)

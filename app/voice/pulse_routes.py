@@ -24,8 +24,8 @@ NO_STORE = "private, no-store"
 
 def render_for_colleague(participation: PulseParticipation, template: str, status: int = 200, **context):
     """A pulse page in the colleague's language, kept out of caches (the address is personal)."""
-    organization = db.session.get(Organization, participation.pulse.organization_id)
-    user = db.session.get(User, participation.user_id)
+    organization = db.session.get_one(Organization, participation.pulse.organization_id)
+    user = db.session.get_one(User, participation.user_id)
     g.organization = organization
     with force_locale(user.language or organization.default_language):
         question = pulses.pulse_question(participation.pulse, organization)

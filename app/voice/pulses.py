@@ -219,7 +219,7 @@ def open_pulse(pulse: Pulse) -> int:
     if pulse.opened_at is not None:
         return 0
     pulse.opened_at = utcnow()
-    organization = db.session.get(Organization, pulse.organization_id)
+    organization = db.session.get_one(Organization, pulse.organization_id)
     invited = 0
     for user in pulse_audience(pulse):
         raw, hashed = new_token()
@@ -237,7 +237,7 @@ def send_pulse_reminder(pulse: Pulse) -> int:
     if pulse_status(pulse) != "open":
         raise Conflict(str(_l("Only an open pulse can send a reminder.")))
     pulse.reminder_sent_at = utcnow()
-    organization = db.session.get(Organization, pulse.organization_id)
+    organization = db.session.get_one(Organization, pulse.organization_id)
     waiting = db.session.scalars(
         db.select(PulseParticipation)
         .join(User, User.id == PulseParticipation.user_id)
@@ -250,7 +250,7 @@ def send_pulse_reminder(pulse: Pulse) -> int:
     for participation in waiting:
         # Only the hash of the first link was kept, so the reminder carries a fresh one.
         raw, participation.token_hash = new_token()
-        user = db.session.get(User, participation.user_id)
+        user = db.session.get_one(User, participation.user_id)
         _mail_pulse_link(pulse, organization, user, raw, reminder=True)
     db.session.flush()
     return len(waiting)
@@ -355,7 +355,7 @@ def record_pulse_answer(participation: PulseParticipation, *, score: int, commen
         .where(PulseParticipation.id == participation.id, PulseParticipation.answered.is_(False))
         .values(answered=True)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
     if claimed != 1:
         raise Conflict(str(_l("You already answered this pulse survey. Thank you!")))
     db.session.refresh(participation)

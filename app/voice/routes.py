@@ -49,7 +49,7 @@ def render_for_candidate(target: services.SurveyTarget, template: str, status: i
 
 def answer_survey(target: services.SurveyTarget, action_url: str, with_csrf: bool = False):
     """Show the question, or store the answer and thank the candidate; a second answer is a 409 page."""
-    page = {"action_url": action_url, "with_csrf": with_csrf}
+    page: dict[str, Any] = {"action_url": action_url, "with_csrf": with_csrf}
     if request.method == "GET":
         if target.answered:
             return render_for_candidate(target, "voice/survey_done.html")

@@ -267,7 +267,9 @@ def survey_is_due(application: Application, touchpoint: Touchpoint) -> bool:
 
 def is_decision_stage(organization_id: int, key: str | None) -> bool:
     """Hired or rejected (built in, or an organization's own stage of that kind); never withdrawn."""
-    return bool(key) and stage_kind(organization_id, key) in DECISION_KINDS
+    if not key:
+        return False
+    return stage_kind(organization_id, key) in DECISION_KINDS
 
 
 # -- answering ------------------------------------------------------------------------------------
@@ -294,7 +296,7 @@ def record_survey_answer(target: SurveyTarget, *, score: int, comment: str, link
         .where(SurveyInvitation.id == invitation.id, SurveyInvitation.answered.is_(False))
         .values(answered=True)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
     if claimed != 1:
         raise Conflict(str(_l("You already answered this survey. Thank you!")))
     db.session.refresh(invitation)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from wtforms import SelectChoice
@@ -86,6 +86,8 @@ def confirm_testimonial_video(testimonial_id: int):
 def testimonial_video(testimonial_id: int):
     """A short-lived link to a testimonial's video (staff who manage them, or the colleague quoted)."""
     testimonial = testimonial_rules.get_testimonial_video(actor(), testimonial_id)
+    if not testimonial.video_key:  # get_testimonial_video refuses testimonials without a video
+        abort(404)
     return redirect(
         get_storage().download_url(
             testimonial.video_key,
