@@ -17,7 +17,7 @@ TEST_WORKERS ?= auto
 export PUBLIC_URL ?= http://$(HOST):$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format translations extract-messages migrate demo-passwords serve worker bench clean help
+.PHONY: run test lint lint-js format translations extract-messages migrate demo-passwords serve worker bench clean help
 
 help:
 	@echo "make run              install, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
@@ -62,19 +62,30 @@ run: translations migrate
 demo-passwords: translations migrate
 	$(FLASK) seed-demo --reset-passwords
 
-test: $(VENV)/.installed-dev translations
+test: lint translations
 	@bash .ci/install-system-packages
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-lint: $(VENV)/.installed-dev
+lint: $(VENV)/.installed-dev lint-js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Every script we write parses (node --check); vendored libraries are checked by their authors.
+# Without Node.js the check is skipped with a warning, except under CI where it is a failure.
+lint-js:
+	@if command -v node >/dev/null 2>&1; then \
+		find static -name '*.js' -not -path 'static/vendor/*' -print0 | xargs -0 -n 1 node --check \
+		&& echo "node --check: every script in static/ parses"; \
+	elif [ -n "$${CI:-}" ] && [ "$${CI}" != "false" ]; then \
+		echo "CI: node is missing, JavaScript cannot be checked" >&2; exit 1; \
+	else \
+		echo "WARNING: node is not installed; JavaScript syntax was not checked (apt-get install nodejs)"; \
+	fi
 
 bench: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench
