@@ -43,7 +43,7 @@ def load_config(config_class: type[Config] | Config | None) -> Config:
 
 def register_logging(app: Flask) -> None:
     """One logging configuration: readable text in development, JSON lines in production."""
-    from app.log_config import configure_logging
+    from app.core.logging import configure_logging
 
     configure_logging(app)
 
@@ -59,11 +59,11 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind database, migrations, login, CSRF, languages, rate limits and headers."""
-    from app import i18n
     from app.auth.login import init_login
-    from app.database import configure_engine
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from app.security_headers import init_security_headers
+    from app.core import i18n
+    from app.core.database import configure_engine
+    from app.core.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.core.security_headers import init_security_headers
 
     db.init_app(app)
     configure_engine(app)
@@ -77,7 +77,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_services(app: Flask) -> None:
     """Password hashing, after-commit work, storage, mail and background jobs, each chosen by configuration."""
-    from app import after_commit, jobs, mail, security, storage
+    from app.core import after_commit, jobs, mail, security, storage
 
     security.init_app(app)
     after_commit.init_app(app)
@@ -181,9 +181,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_signal_receivers() -> None:
-    """Connect the areas that react to other areas' signals (declared in ``app/signals.py``)."""
+    """Connect the areas that react to other areas' signals (declared in ``app/core/signals.py``)."""
+    from app.core.signals import portal_notices_requested, stage_changed
     from app.interviews.invitations import pending_interview_notices
-    from app.signals import portal_notices_requested, stage_changed
     from app.voice.services import offer_decision_survey, pending_survey_notices
 
     stage_changed.connect(offer_decision_survey)
@@ -193,14 +193,14 @@ def register_signal_receivers() -> None:
 
 def register_error_handlers(app: Flask) -> None:
     """HTML and JSON answers for every error status."""
-    from app.errors import register_error_handlers as register
+    from app.core.errors import register_error_handlers as register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
     """Globals the templates need to present (never to query)."""
-    from app.templating import init_templating
+    from app.core.templating import init_templating
 
     init_templating(app)
 

@@ -9,9 +9,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role
+from app.core.errors import DomainError
+from app.core.extensions import db
 from app.demo import seed_demo
-from app.errors import DomainError
-from app.extensions import db
 from app.organizations.services import create_organization, find_organization_by_slug
 
 

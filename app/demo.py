@@ -10,7 +10,7 @@ from decimal import Decimal
 from app.admin.services import create_user
 from app.advocacy.demo import seed_demo_advocacy
 from app.auth.services import set_password
-from app.extensions import db
+from app.core.extensions import db
 from app.feedback.demo import seed_demo_feedback
 from app.interviews.demo import seed_demo_interviews
 from app.models import (
@@ -22,6 +22,7 @@ from app.models import (
     utcnow,
 )
 from app.pipeline.demo import seed_demo_pipeline
+from app.pipeline.stages import ensure_default_stages
 from app.postings.services import (
     FaqData,
     JobData,
@@ -32,7 +33,6 @@ from app.postings.services import (
 )
 from app.postings.testimonials import create_testimonial
 from app.reviews.demo import seed_demo_reviews
-from app.stages import ensure_default_stages
 from app.voice.demo import seed_demo_voice
 
 DEMO_SLUG = "demo"

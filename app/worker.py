@@ -4,7 +4,8 @@ Like ``wsgi.py``, importing this module builds the application (from OPENROUND_E
 environment), so the consumer runs every task inside that app's context.
 """
 
-from app import create_app, jobs
+from app import create_app
+from app.core import jobs
 
 flask_app = create_app()
 jobs.import_task_modules()

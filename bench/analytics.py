@@ -113,7 +113,7 @@ def migrated_app(database_url: str, workdir: Path, schema: str | None = None) ->
     from sqlalchemy import create_engine, text
 
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
     from config import TestingConfig, normalize_database_url
 
     url = database_url
@@ -185,7 +185,7 @@ def db_value(value: Any, sqlite: bool) -> Any:
 
 def bulk_insert(table, rows: list[dict]) -> None:
     """Insert many rows at once: executemany on SQLite, COPY on PostgreSQL."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     if not rows:
         return
@@ -211,7 +211,7 @@ def bulk_insert(table, rows: list[dict]) -> None:
 
 def ids_of(table, organization_id: int) -> list[int]:
     """The ids of an organization's rows of ``table``, in insertion order."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     return list(
         db.session.scalars(
@@ -255,7 +255,7 @@ def attribution(rng: random.Random, channel: str, codes: list[str]) -> dict[str,
 
 def seed_organization(events: int, applications: int) -> Seeded:
     """The organization, its jobs, staff and ambassadors (through the models), then the bulk rows."""
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import Ambassador, InterviewTemplate, Role, ShareLink, User
     from bench.site import seed_jobs
 
@@ -486,7 +486,7 @@ def seed_voice_and_advocacy(
     rng: random.Random, organization_id: int, job_ids: list[int], applications: int, now: datetime
 ) -> None:
     """Survey answers, pulses, ambassadors' shares and clicks on their links."""
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import AmbassadorShare, Pulse, PulseResponse, ShareClick, ShareLink, SurveyResponse
 
     bulk_insert(
@@ -670,7 +670,7 @@ def plain_version_query() -> str:
 
 def run_plain(queries: list[str], params: dict[str, Any]) -> None:
     """Run every query on a bare DBAPI cursor and fetch all rows."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     sqlite = db.engine.dialect.name == "sqlite"
     connection = db.engine.raw_connection()
@@ -705,7 +705,7 @@ def measure(app, seeded: Seeded, database: str, repeat: int) -> list[Row]:
     """Each case's dashboard beside its plain SQL, and the poll's ETag version beside its query."""
     from app.analytics.filters import DashboardFilters
     from app.analytics.services import build_dashboard, dashboard_etag, dashboard_json
-    from app.extensions import db
+    from app.core.extensions import db
 
     sqlite = db.engine.dialect.name == "sqlite"
     rows = []
@@ -755,7 +755,7 @@ def bench_database(
     name: str, url: str, workdir: Path, args: argparse.Namespace, schema: str | None
 ) -> list[Row]:
     """Seed one database, measure it, and drop it."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     with migrated_app(url, workdir, schema) as app:
         started = time.perf_counter()

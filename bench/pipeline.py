@@ -32,7 +32,7 @@ def seed_applications(job, count: int) -> None:
     """``count`` applications to ``job`` by new candidates, spread over stages, in a few bulk inserts."""
     from sqlalchemy import insert, select
 
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import (
         AnswerType,
         Application,
@@ -192,7 +192,7 @@ def build(workdir: Path, sizes: tuple[int, ...], password: str):
 
     from app import create_app
     from app.admin.services import create_user
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import Job, JobStatus, Role, utcnow
     from app.organizations.services import create_organization
     from config import TestingConfig
@@ -237,7 +237,7 @@ def build(workdir: Path, sizes: tuple[int, ...], password: str):
 
 def measure(app, client, path: str, repeat: int) -> tuple[float, int]:
     """The median time of ``repeat`` requests (after one warm-up) and the queries of one request."""
-    from app.extensions import db
+    from app.core.extensions import db
 
     if client.get(path).status_code != 200:
         raise RuntimeError(f"{path} did not answer 200")
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "the same for every size" if len(counts) == 1 else "DIFFERENT between sizes"
         print(f"query counts: {verdict}")
         with app.app_context():
-            from app.extensions import db
+            from app.core.extensions import db
 
             db.session.remove()
             db.engine.dispose()

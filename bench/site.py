@@ -65,7 +65,7 @@ def build_site(workdir: Path, jobs: int = 20) -> Site:
     from flask_migrate import upgrade
 
     from app import create_app
-    from app.extensions import db
+    from app.core.extensions import db
     from config import TestingConfig
 
     database_url = f"sqlite:///{workdir / 'bench.db'}"
@@ -89,7 +89,7 @@ def build_site(workdir: Path, jobs: int = 20) -> Site:
 
 def seed_jobs(org_slug: str, count: int) -> list[str]:
     """An organization with ``count`` published jobs, each in one or two locations; their slugs."""
-    from app.extensions import db
+    from app.core.extensions import db
     from app.models import EmploymentType, Job, JobLocation, JobStatus, SalaryPeriod, WorkModel
     from app.organizations.services import create_organization, slugify
 

@@ -26,8 +26,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app import create_app, jobs
-from app.extensions import db, limiter
+from app import create_app
+from app.core import jobs
+from app.core.extensions import db, limiter
 from config import TestingConfig
 
 pytest_plugins = [

@@ -7,7 +7,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from app.admin.services import create_user
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.models import (
     AnswerType,
     Application,
@@ -26,7 +27,6 @@ from app.models import (
     utcnow,
 )
 from app.organizations.services import create_organization
-from app.security import hash_token
 
 PASSWORD = "plum-orbit-canyon-7-violet"
 _counter = itertools.count(1)

@@ -45,7 +45,7 @@ def text_of(response: TestResponse) -> str:
 
 def sent_mail(app) -> list:
     """Messages in the test app's outbox, newest first."""
-    from app.mail import list_outbox
+    from app.core.mail import list_outbox
 
     return list_outbox(app.config["MAIL_OUTBOX_PATH"])
 

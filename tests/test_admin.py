@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.errors import PermissionDenied
-from app.extensions import db
+from app.core.errors import PermissionDenied
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.models import AuditEvent, AuthToken, Organization, Role, User, utcnow
 from app.retention.services import update_retention_policy
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import link_in_mail, login, logout, sent_mail, submit, text_of
 

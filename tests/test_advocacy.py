@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 from app.advocacy import points, reports, services
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Ambassador,
     AmbassadorShare,
@@ -20,7 +20,7 @@ from app.models import (
     ShareLink,
     User,
 )
-from app.stages import move_application
+from app.pipeline.stages import move_application
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, logout, submit, text_of
 from tests.test_applications import apply_path, make_job, post_application

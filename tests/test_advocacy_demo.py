@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.advocacy.demo import seed_demo_advocacy
 from app.advocacy.points import ambassador_stats, organization_ambassadors
 from app.advocacy.reports import build_report
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Referral, ReferralStatus, ShareClick
 from tests.factories import make_organization
 from tests.test_applications import make_job

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 from app.advocacy.ambassadors import MAX_IMPORT_ROWS, parse_employee_csv
-from app.errors import Invalid
-from app.extensions import db
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.models import Ambassador, Role, User
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, link_in_mail, login, sent_mail, submit, text_of

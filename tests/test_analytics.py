@@ -10,7 +10,7 @@ import pytest
 from app.analytics.filters import DashboardFilters
 from app.analytics.services import build_dashboard
 from app.analytics.tables import Table
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Ambassador,
     AmbassadorShare,

@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app.analytics.tables import NOT_SHOWN
-from app.extensions import db
+from app.core.extensions import db
 from app.models import JourneyEvent, Role
 from tests.factories import make_job, make_organization, make_user
 from tests.helpers import login, text_of

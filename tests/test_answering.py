@@ -9,7 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import hash_token
+from app.core.storage import get_storage
 from app.models import Application, Candidate, EventType, JourneyEvent, Role
 from app.models.interview import (
     AnswerType,
@@ -20,8 +22,6 @@ from app.models.interview import (
     InvitationState,
     ProcessingState,
 )
-from app.security import hash_token
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, text_of
 from tests.test_applications import make_job, stored_files

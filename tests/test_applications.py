@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationAnswer,

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Candidate
 from tests.test_applications import counts, published_job
 from tests.test_uploads import minimal_pdf

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, QuestionKind, Role
 from tests.factories import make_organization, make_user
 from tests.helpers import login, text_of

@@ -48,3 +48,9 @@ def test_no_function_level_import_works_around_a_cycle():
     # The factory imports inside its register_* steps on purpose: nothing runs at import time.
     modules = [path for path in (ROOT / "app").rglob("*.py") if path != ROOT / "app" / "__init__.py"]
     assert [hit for path in modules for hit in function_level_imports(path)] == []
+
+
+def test_the_top_of_app_holds_only_the_factory_and_entry_points():
+    # Infrastructure lives in app/core/, everything else in its area's package.
+    modules = {path.name for path in (ROOT / "app").glob("*.py")}
+    assert modules == {"__init__.py", "cli.py", "demo.py", "worker.py"}

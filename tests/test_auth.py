@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuthToken, Role, StaffSession, utcnow
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.helpers import link_in_mail, login, logout, sent_mail, submit, text_of

@@ -9,7 +9,7 @@ import pytest
 from defusedxml import ElementTree
 
 from app.careers.feeds import cdata, xml_text
-from app.extensions import db
+from app.core.extensions import db
 from app.models import EmploymentType, Job, SalaryPeriod, WorkModel
 from tests.test_careers_site import acme  # noqa: F401 - the shared fixture
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import extruct
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import EmploymentType, Job, JobPhoto, JobStatus, Role, SalaryPeriod, WorkModel, utcnow
 from tests.factories import make_organization, make_user
 from tests.helpers import login, text_of

@@ -10,7 +10,7 @@ import pytest
 from defusedxml import ElementTree
 
 from app.careers.jsonld import json_for_script
-from app.extensions import db
+from app.core.extensions import db
 from app.models import JobStatus
 from tests.factories import make_organization
 from tests.helpers import text_of

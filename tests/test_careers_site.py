@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from app import models
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     EmploymentType,
     Job,

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import verify_password
 from app.models import Organization, Role, User
-from app.security import verify_password
 from tests.factories import PASSWORD
 
 GOOD_PASSWORD = "lilac-meadow-compass-88\n"

@@ -92,7 +92,7 @@ def test_production_with_everything_set_starts_with_secure_cookies(tmp_path):
 
 
 def test_only_the_test_configuration_uses_a_cheap_password_hash(tmp_path):
-    from app.security import hash_password
+    from app.core.security import hash_password
 
     production = create_app(
         ProductionConfig(

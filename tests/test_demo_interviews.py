@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.interviews.demo import FIRST_CONVERSATION, media_tools_available
 from app.models import Application, Candidate, Job, JobStatus
 from app.models.interview import (
@@ -18,7 +19,6 @@ from app.models.interview import (
     InvitationState,
     ProcessingState,
 )
-from app.storage import get_storage
 
 COUNTED = (InterviewTemplate, InterviewQuestion, InterviewInvitation, InterviewAnswer, Candidate, Application)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from app.core.extensions import db
 from app.embed import services
-from app.extensions import db
 from app.models import JobStatus
 from tests.factories import make_organization
 from tests.helpers import text_of

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Organization
 from tests.factories import make_organization
 from tests.helpers import text_of

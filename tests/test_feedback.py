@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask
 
-from app.errors import Invalid
-from app.extensions import db
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.feedback.message_templates import ensure_default_templates, pick_template
 from app.feedback.placeholders import check_placeholders, fill_placeholders
 from app.models import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.extensions import db
+from app.core.extensions import db
 from app.feedback.demo import seed_demo_feedback
 from app.feedback.promise import waiting_for
 from app.models import Application, CandidateMessage, MessageTemplate, Role

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.feedback.promise import send_response_digests
 from app.feedback.services import Wording, send_message
 from app.models import (
@@ -19,7 +19,7 @@ from app.models import (
     Role,
     utcnow,
 )
-from app.stages import move_application
+from app.pipeline.stages import move_application
 from tests.factories import make_application, make_candidate, make_job, make_organization, make_user
 from tests.helpers import login, sent_mail, submit, text_of
 
@@ -218,6 +218,6 @@ def test_no_digest_when_nobody_waits_and_deactivated_colleagues_get_none(app):
 
 
 def test_the_periodic_task_is_registered_with_the_consumer():
-    from app.jobs import TASK_MODULES
+    from app.core.jobs import TASK_MODULES
 
     assert "app.feedback.tasks" in TASK_MODULES

@@ -9,7 +9,7 @@ import urllib3
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.storage import LocalStorage, S3Storage, StoredObject, get_storage
+from app.core.storage import LocalStorage, S3Storage, StoredObject, get_storage
 
 
 def save_file(app: Flask, data: bytes, content_type: str) -> StoredObject:

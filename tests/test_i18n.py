@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Role, User
 from tests.factories import make_organization, make_user
 from tests.helpers import login, submit, text_of

@@ -14,8 +14,10 @@ import pytest
 import urllib3
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Conflict
-from app.extensions import db
+from app.core.errors import Conflict
+from app.core.extensions import db
+from app.core.security import hash_token
+from app.core.storage import get_storage
 from app.interviews import invitations as invitations_module
 from app.interviews import services as template_services
 from app.interviews.invitations import (
@@ -35,8 +37,6 @@ from app.models.interview import (
     LinkPurpose,
 )
 from app.portal.services import issue_portal_link
-from app.security import hash_token
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, sent_mail, submit, text_of
 from tests.test_answering import (

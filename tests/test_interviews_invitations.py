@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.errors import Gone, NotFound
-from app.extensions import db
+from app.core.errors import Gone, NotFound
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.interviews.invitations import find_invitation_by_token, invite_application, pending_interview_notices
 from app.interviews.tasks import run_interview_reminders
 from app.models import Application, Candidate, JourneyEvent, Role, User
@@ -21,7 +22,6 @@ from app.models.interview import (
     InvitationState,
 )
 from app.models.journey import EventType
-from app.security import hash_token
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, sent_mail, submit, text_of
 from tests.test_applications import make_job

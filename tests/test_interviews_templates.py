@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.models import AuditEvent, Job, Role
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, submit, text_of
 from tests.test_applications import make_job

@@ -17,8 +17,8 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from jinja2 import ChoiceLoader, DictLoader
 from sqlalchemy import select
 
-from app import jobs, mail
-from app.extensions import db
+from app.core import jobs, mail
+from app.core.extensions import db
 from app.models import Organization
 from config import BASE_DIR
 
@@ -90,7 +90,7 @@ def test_periodic_job_is_registered_with_its_schedule(app: Flask) -> None:
 def test_task_modules_are_importable_and_register_mail_delivery() -> None:
     jobs.import_task_modules()
     registered = set(jobs.huey._registry._registry)
-    assert "app.mail.deliver_mail" in registered
+    assert "app.core.mail.deliver_mail" in registered
 
 
 def test_init_app_uses_sqlite_without_redis(queued_app: Flask, tmp_path: Path) -> None:

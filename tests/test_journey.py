@@ -10,8 +10,8 @@ import pytest
 from flask import Flask
 
 from app import create_app
-from app.errors import Invalid
-from app.extensions import db
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.journey.attribution import parse_attribution
 from app.journey.services import create_visitor_salt, record_event, salt_for_day, visitor_hash
 from app.journey.tasks import rotate_visitor_salts

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import ChoiceLoader, DictLoader
 
-from app import mail
-from app.extensions import db
+from app.core import mail
+from app.core.extensions import db
 from app.models import Organization
 from tests.fixtures.smtp import SmtpServer
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import JobStatus, Role
 from tests.factories import make_organization, make_user
 from tests.helpers import login, text_of

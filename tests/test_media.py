@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.media import ffmpeg
 from app.media import tasks as media_tasks
 from app.media.services import answer_media_urls, queue_answer_processing, queue_prompt_processing
@@ -28,7 +29,6 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.storage import get_storage
 from tests.factories import make_organization
 from tests.test_applications import make_job
 

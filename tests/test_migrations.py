@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
-from app.extensions import db
+from app.core.extensions import db
 from config import BASE_DIR, TestingConfig
 from tests.conftest import isolated_environ, truncate_all
 

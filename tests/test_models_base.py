@@ -1,11 +1,11 @@
-"""Models subclass ``app.extensions.Model``: Flask-SQLAlchemy's ``db.Model`` at run time."""
+"""Models subclass ``app.core.extensions.Model``: Flask-SQLAlchemy's ``db.Model`` at run time."""
 
 from __future__ import annotations
 
 import pytest
 
 from app import models
-from app.extensions import Base, Model, db
+from app.core.extensions import Base, Model, db
 
 pytestmark = pytest.mark.single_database
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStageChange,

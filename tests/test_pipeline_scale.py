@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Role
 from bench.pipeline import seed_applications
 from tests.factories import make_job, make_organization, make_user

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, AuditEvent, PipelineStage, Role
-from app.stages import stages_for
+from app.pipeline.stages import stages_for
 from tests.factories import make_application, make_job, make_organization, make_user
 from tests.helpers import csrf_token, login, submit, text_of
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.media.tasks import process_answer_media
 from app.models import Role
 from app.models.interview import InterviewAnswer, ProcessingState, TranscriptState

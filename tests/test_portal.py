@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.models import (
     Application,
     ApplicationStage,
@@ -17,9 +18,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.pipeline.stages import move_application
 from app.portal.services import issue_portal_link
-from app.security import hash_token
-from app.stages import move_application
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, link_in_mail, sent_mail, submit, text_of
 from tests.test_applications import apply_path, make_job, make_question, post_application

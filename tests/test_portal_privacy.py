@@ -11,7 +11,8 @@ import pytest
 import urllib3
 
 from app.candidates.privacy import delete_candidate_data
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.models import (
     Application,
     ApplicationAnswer,
@@ -26,7 +27,6 @@ from app.models import (
     utcnow,
 )
 from app.portal.export import purge_expired_exports
-from app.storage import get_storage
 from tests.factories import make_organization
 from tests.helpers import link_in_mail, submit, text_of
 from tests.test_applications import apply_path, make_job, make_question, post_application, stored_files

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Job, JobStatus, Role, User, utcnow
 from tests.factories import make_organization, make_user
 from tests.helpers import login, submit, text_of

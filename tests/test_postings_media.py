@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.models import AuditEvent, Job, JobPhoto, Role
 from app.postings.services import JobData, LocationData, create_job
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, login, submit, text_of
 from tests.test_admin import tiny_png

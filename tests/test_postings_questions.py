@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, ApplicationStage, AuditEvent, JobQuestion, QuestionKind, Role, User
 from app.postings.services import JobData, LocationData, create_job, publish_job
 from tests.factories import make_organization, make_user

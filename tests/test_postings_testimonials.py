@@ -7,7 +7,7 @@ import io
 import re
 
 from app import models
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Job, JobStatus, Organization, Role, WorkModel, utcnow
 from app.postings.services import JobData, create_job
 from tests.factories import make_organization, make_user

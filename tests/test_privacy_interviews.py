@@ -7,11 +7,11 @@ import json
 import zipfile
 
 from app.candidates.privacy import delete_candidate_data, write_candidate_archive
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.media.tasks import process_answer_media
 from app.models import Candidate
 from app.models.interview import InterviewAnswer, InterviewInvitation
-from app.storage import get_storage
 from tests.factories import make_organization
 from tests.test_applications import make_job
 from tests.test_media import add_answer, make_interview, store

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, EmployeeProfile, ProfileItem, Role
 from tests.factories import make_job, make_organization, make_user
 from tests.helpers import login, logout, submit, text_of

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from decimal import Decimal
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     EmploymentType,
     Job,

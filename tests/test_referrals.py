@@ -12,8 +12,9 @@ from app.advocacy.referrals import (
     refer_candidate,
 )
 from app.advocacy.tasks import erase_unconfirmed_referrals
-from app.errors import Invalid
-from app.extensions import db
+from app.core.errors import Invalid
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.models import (
     Application,
     ApplicationAnswer,
@@ -26,8 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.security import hash_token
-from app.stages import move_application
+from app.pipeline.stages import move_application
 from tests.factories import make_organization, make_user
 from tests.helpers import csrf_token, link_in_mail, login, sent_mail, submit, text_of
 from tests.test_applications import make_job

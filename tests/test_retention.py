@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.models import (
     Application,
     ApplicationAnswer,
@@ -33,7 +34,6 @@ from app.retention.services import (
     find_retention_steps,
 )
 from app.retention.tasks import apply_retention, run_retention
-from app.storage import get_storage
 from tests.factories import make_organization, make_user
 from tests.helpers import sent_mail
 from tests.test_applications import make_job, stored_files

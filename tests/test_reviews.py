@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Role
 from app.models.interview import InterviewAnswer
 from app.models.review import Recommendation, Review, ScorecardCriterion
@@ -310,7 +310,7 @@ def test_aggregates_flag_a_split_recommendation_even_when_ratings_agree(app, int
 
 def test_the_service_refuses_ratings_out_of_range_and_foreign_answers(app, interview):
     with app.app_context():
-        from app.errors import Invalid
+        from app.core.errors import Invalid
         from app.models import Application, User
 
         application = db.session.get(Application, interview["application_id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Organization, Role, User
 from app.models.review import ReviewComment
 from app.reviews.comments import find_mentions, mention_pattern

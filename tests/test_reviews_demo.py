@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Organization, Role
 from app.models.review import Review, ScorecardCriterion, Shortlist, ShortlistEntry, ShortlistShare
 from app.reviews.demo import seed_demo_reviews

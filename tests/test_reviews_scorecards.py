@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Role
 from app.models.review import ScorecardCriterion
 from tests.factories import make_organization, make_template, make_user

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.models import Application, ApplicationStage, AuditEvent, Job, Role, utcnow
 from app.models.review import Review, Shortlist, ShortlistEntry, ShortlistShare
 from app.reviews import shortlists
-from app.security import hash_token
 from tests.factories import (
     make_application,
     make_candidate,
@@ -377,7 +377,7 @@ def test_deleting_a_shortlist_stops_its_links(app, hiring):
 def test_the_open_share_link_service_refuses_a_share_made_for_a_manager(app, hiring):
     with app.app_context():
         assert shortlists.share_link_url("abc").endswith("/app/reviews/shared/abc")
-        from app.errors import NotFound
+        from app.core.errors import NotFound
 
         with pytest.raises(NotFound):
             shortlists.open_share_link("")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from app.errors import Conflict, Invalid
-from app.extensions import db
+from app.core.errors import Conflict, Invalid
+from app.core.extensions import db
+from app.core.signals import stage_changed
 from app.models import ApplicationStage, ApplicationStageChange, PipelineStage, Role, StageKind
-from app.signals import stage_changed
-from app.stages import (
+from app.pipeline.stages import (
     advance_application,
     move_application,
     stage_label,

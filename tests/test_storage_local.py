@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage import (
+from app.core.storage import (
     FileTooLarge,
     InvalidKey,
     InvalidUpload,

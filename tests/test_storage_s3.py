@@ -12,7 +12,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 import urllib3
 
-from app.storage import FileTooLarge, InvalidUpload, ObjectNotFound, S3Storage, StorageError, UploadTicket
+from app.core.storage import (
+    FileTooLarge,
+    InvalidUpload,
+    ObjectNotFound,
+    S3Storage,
+    StorageError,
+    UploadTicket,
+)
 from tests.fixtures.s3 import S3Server
 from tests.test_storage_local import EndlessStream
 

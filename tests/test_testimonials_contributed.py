@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import JobStatus, Role, User
 from app.models import Testimonial as StoredTestimonial
 from app.postings import testimonials as rules

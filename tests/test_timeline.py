@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.audit import record_audit
 from app.candidates.timeline import EventKind, build_timeline
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.extensions import db
+from app.core.security import new_token
 from app.models import (
     AnswerType,
     Application,
@@ -20,7 +21,6 @@ from app.models import (
     utcnow,
 )
 from app.models.review import Review, ReviewComment
-from app.security import new_token
 from tests.factories import (
     make_application,
     make_candidate,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     Role,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import EmployeeProfile, Pulse, PulseResponse, Role, SurveyResponse, User
 from app.voice.demo import seed_demo_voice
 from app.voice.pulses import pulse_results, pulse_status

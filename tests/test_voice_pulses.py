@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import inspect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Pulse, PulseParticipation, PulseResponse, Role, User
 from app.voice import pulses
 from tests.factories import make_organization, make_user

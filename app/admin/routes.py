@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import mail
 from app.admin import bp, services
 from app.admin.forms import (
     ROLE_LABELS,
@@ -18,13 +17,14 @@ from app.admin.forms import (
     RetentionForm,
 )
 from app.auth.decorators import admin_required
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core import mail
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.storage import get_storage
 from app.models import User
 from app.organizations import services as organizations
 from app.retention import services as retention_services
-from app.storage import get_storage
 
 
 def send_invitation(actor: User, user: User, token: str) -> None:

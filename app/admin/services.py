@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
 from app.auth.services import (
     check_new_password,
     issue_token,
@@ -15,8 +14,9 @@ from app.auth.services import (
     revoke_all_sessions,
     set_password,
 )
-from app.errors import Conflict, Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.models import AuthToken, Organization, Role, TokenPurpose, User, utcnow
 
 

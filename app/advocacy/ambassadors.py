@@ -10,13 +10,13 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from app import mail
 from app.admin.services import invite_user
 from app.advocacy.services import ensure_ambassador
-from app.audit import record_audit
 from app.auth.services import normalize_email
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import Role, User
 from app.portal.services import public_url
 from config import SUPPORTED_LANGUAGES

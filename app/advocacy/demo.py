@@ -11,7 +11,7 @@ from app.advocacy import referrals
 from app.advocacy.services import SHARE_CHANNELS, ensure_ambassador, ensure_share_links, open_jobs
 from app.applications.services import ApplicantDetails, attribution_columns
 from app.candidates.demo import add_demo_application
-from app.extensions import db
+from app.core.extensions import db
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import (
@@ -27,7 +27,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.stages import move_application
+from app.pipeline.stages import move_application
 
 DEMO_AMBASSADORS = [
     ("employee@demo.example.com", "Elena Employee", LeaderboardVisibility.NAMED),

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     AdvocacySettings,
     Ambassador,
@@ -24,7 +24,7 @@ from app.models import (
     ShareLink,
     User,
 )
-from app.stages import hired_stage_keys
+from app.pipeline.stages import hired_stage_keys
 
 MAX_POINTS = 1000
 LEADERBOARD_SIZE = 10

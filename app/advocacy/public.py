@@ -13,8 +13,8 @@ from app.advocacy.forms import DeclineForm, ReferralConfirmForm
 from app.applications.routes import MAX_REQUEST_BYTES, commit_or_delete_cv
 from app.applications.services import AlreadyApplied, ApplicantDetails, is_open
 from app.applications.uploads import UnsafeUpload, inspect_cv, read_limited
-from app.extensions import csrf, db, limiter
-from app.forms import require_valid
+from app.core.extensions import csrf, db, limiter
+from app.core.forms import require_valid
 from app.journey import services as journey
 from app.models import Organization, Referral
 from config import SUPPORTED_LANGUAGES

@@ -19,7 +19,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app import mail
 from app.advocacy.services import ensure_ambassador, find_job
 from app.applications.services import (
     AlreadyApplied,
@@ -34,9 +33,12 @@ from app.applications.services import (
     upsert_candidate,
 )
 from app.applications.uploads import MAX_CV_BYTES, CheckedDocument
-from app.audit import record_audit
-from app.errors import Conflict, Gone, Invalid, NotFound
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Gone, Invalid, NotFound
+from app.core.extensions import db
+from app.core.security import hash_token, new_token
+from app.core.storage import get_storage
 from app.journey.attribution import Attribution
 from app.models import (
     Ambassador,
@@ -53,10 +55,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.pipeline.stages import stage_kind, stages_for
 from app.portal.services import public_url
-from app.security import hash_token, new_token
-from app.stages import stage_kind, stages_for
-from app.storage import get_storage
 from config import SUPPORTED_LANGUAGES
 
 REFERRAL_TTL = timedelta(days=30)

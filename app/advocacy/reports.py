@@ -20,9 +20,9 @@ from flask_babel import lazy_gettext as _l
 from app.advocacy.points import ambassador_stats, click_counts, organization_ambassadors
 from app.advocacy.services import CHANNEL_LABELS
 from app.applications.services import CHANNEL_LABELS as SOURCE_LABELS
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Channel, EventType, Job, JourneyEvent, ShareLink, utcnow
-from app.stages import hired_stage_keys
+from app.pipeline.stages import hired_stage_keys
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 PERIOD_LABELS = {

@@ -21,9 +21,9 @@ from app.advocacy.forms import (
     ShareTextForm,
 )
 from app.auth.decorators import actor, admin_required, roles_required
-from app.errors import DomainError, Invalid
-from app.extensions import db
-from app.forms import attach_error
+from app.core.errors import DomainError, Invalid
+from app.core.extensions import db
+from app.core.forms import attach_error
 from app.models import Job, Role
 
 report_required = roles_required(Role.ADMIN, Role.RECRUITER)

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.careers.services import all_open_jobs
-from app.errors import Invalid, NotFound
-from app.extensions import db
+from app.core.errors import Invalid, NotFound
+from app.core.extensions import db
 from app.models import (
     Ambassador,
     AmbassadorShare,

@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement
 
 from app.advocacy.services import CHANNEL_LABELS, SHARE_CHANNELS, ensure_share_links, find_job, short_url
-from app.audit import record_audit
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     Ambassador,
     Job,

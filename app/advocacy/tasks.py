@@ -5,8 +5,8 @@ from __future__ import annotations
 from huey import crontab
 
 from app.advocacy.referrals import purge_unconfirmed_referrals
-from app.extensions import db
-from app.jobs import periodic_job
+from app.core.extensions import db
+from app.core.jobs import periodic_job
 
 
 @periodic_job(crontab(minute="40", hour="3"))

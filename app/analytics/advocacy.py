@@ -20,7 +20,7 @@ from app.analytics.filters import DashboardFilters
 from app.analytics.funnel import cohort_filter, event_filter
 from app.analytics.sources import SourceCounts
 from app.analytics.tables import COUNT, TEXT, Chart, Column, Table
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Ambassador,
     AmbassadorShare,
@@ -32,7 +32,7 @@ from app.models import (
     ShareLink,
     User,
 )
-from app.stages import hired_stage_keys
+from app.pipeline.stages import hired_stage_keys
 
 SHARE_TARGET_LABELS = {
     "linkedin": "LinkedIn",

@@ -14,7 +14,7 @@ from sqlalchemy import func
 
 from app.analytics.filters import DashboardFilters
 from app.analytics.tables import COUNT, SCORE, TEXT, Cell, Chart, Column, Table
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Pulse, PulseResponse, SurveyResponse, Touchpoint
 from app.voice.nps import MIN_ANSWERS
 from app.voice.services import TOUCHPOINT_LABELS

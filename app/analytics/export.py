@@ -17,7 +17,7 @@ from sqlalchemy import tuple_
 
 from app.analytics.filters import DashboardFilters
 from app.analytics.funnel import event_filter
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, ApplicationStageChange, JourneyEvent
 from app.models.base import ATTRIBUTION_FIELDS
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import Job, Role, User
 
 ANALYTICS_ROLES = frozenset({Role.ADMIN, Role.RECRUITER})

@@ -12,7 +12,7 @@ from sqlalchemy import Select, case, func, literal, or_, union_all
 
 from app.analytics.filters import DashboardFilters
 from app.analytics.tables import PERCENT, TEXT, Chart, Column, Table, percent
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStage,
@@ -22,7 +22,7 @@ from app.models import (
     JourneyEvent,
     StageKind,
 )
-from app.stages import stages_for
+from app.pipeline.stages import stages_for
 
 # The built-in stages a cohort application can reach, in funnel order (after "applied").
 COHORT_STEPS = (

@@ -29,7 +29,7 @@ from app.analytics.tables import (
     median_days,
     percent,
 )
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, ApplicationStageChange, CandidateMessage, Organization, UTCDateTime
 
 ANSWERED_IN_TIME = "answered_in_time"

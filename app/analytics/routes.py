@@ -14,8 +14,8 @@ from app.analytics.live import live_dashboard
 from app.analytics.services import build_table
 from app.analytics.tables import table_csv
 from app.auth.decorators import actor, roles_required
-from app.errors import DomainError, error_response
-from app.forms import attach_error
+from app.core.errors import DomainError, error_response
+from app.core.forms import attach_error
 from app.models import Role
 
 analytics_required = roles_required(Role.ADMIN, Role.RECRUITER)

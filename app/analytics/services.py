@@ -54,8 +54,8 @@ from sqlalchemy import func
 from app.analytics import advocacy, experience, funnel, promise, sources, timing
 from app.analytics.filters import DashboardFilters
 from app.analytics.tables import Section, Table
-from app.errors import NotFound
-from app.extensions import db
+from app.core.errors import NotFound
+from app.core.extensions import db
 from app.models import (
     AmbassadorShare,
     Application,

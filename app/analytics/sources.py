@@ -14,7 +14,7 @@ from app.analytics.filters import DashboardFilters
 from app.analytics.funnel import cohort_filter, event_filter
 from app.analytics.tables import PERCENT, TEXT, Chart, Column, Table, percent
 from app.applications.services import CHANNEL_LABELS
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Channel, EventType, JourneyEvent
 
 K = TypeVar("K", bound=Hashable)  # what roll_up groups by

@@ -10,9 +10,9 @@ from sqlalchemy import func
 from app.analytics.filters import DashboardFilters
 from app.analytics.sql import days_between
 from app.analytics.tables import COUNT, DAYS, TEXT, Chart, Column, Table, mean_days, median_days
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, ApplicationStageChange, Job, UTCDateTime
-from app.stages import hired_stage_keys, stages_for
+from app.pipeline.stages import hired_stage_keys, stages_for
 
 
 def job_applications(filters: DashboardFilters):

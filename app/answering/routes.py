@@ -11,16 +11,16 @@ from flask_limiter.util import get_remote_address
 
 from app.answering import bp, services
 from app.answering.forms import ButtonForm, ConfirmAnswerForm, DeviceCheckForm, TextAnswerForm, TicketForm
-from app.errors import Invalid, wants_json
-from app.extensions import db, limiter
-from app.forms import attach_error, require_valid
+from app.core.errors import Invalid, wants_json
+from app.core.extensions import db, limiter
+from app.core.forms import attach_error, require_valid
+from app.core.markdown import render_markdown
+from app.core.storage import MultipartTicket, UploadTicket
 from app.interviews.invitations import open_invitation_from_portal
-from app.markdown import render_markdown
 from app.media.services import prompt_media_urls, welcome_media_urls
 from app.models.interview import AnswerType, InterviewInvitation, InvitationState
 from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
 from app.portal.services import load_portal_session
-from app.storage import MultipartTicket, UploadTicket
 from app.voice.services import offer_after_interview
 
 NO_STORE = "private, no-store"

@@ -10,8 +10,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.candidates.privacy import delete_files_after_commit
-from app.errors import Conflict, Gone, Invalid, NotFound
-from app.extensions import db
+from app.core.errors import Conflict, Gone, Invalid, NotFound
+from app.core.extensions import db
+from app.core.storage import FileTooLarge, MultipartTicket, StorageError, UploadTicket, get_storage, new_key
+from app.core.storage.uploads import recording_ticket, recording_type, verify_recording
 from app.interviews.invitations import expire_invitation, invitation_for_token
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
@@ -27,9 +29,7 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.stages import advance_application
-from app.storage import FileTooLarge, MultipartTicket, StorageError, UploadTicket, get_storage, new_key
-from app.uploads import recording_ticket, recording_type, verify_recording
+from app.pipeline.stages import advance_application
 
 ANSWER_PREFIX = "answers"
 # Browsers record roughly 1-5 MB a minute; 300 MB leaves room for long answers on good cameras.

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Response, current_app, request
 
 from app.api import bp, services
-from app.extensions import csrf, limiter
+from app.core.extensions import csrf, limiter
 
 MAX_AGE = 60
 csrf.exempt(bp)

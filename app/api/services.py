@@ -13,9 +13,9 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app.errors import Invalid, NotFound
-from app.extensions import db
-from app.markdown import markdown_to_text
+from app.core.errors import Invalid, NotFound
+from app.core.extensions import db
+from app.core.markdown import markdown_to_text
 from app.models import EmploymentType, Job, JobStatus, Organization, WorkModel, utcnow
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
 from app.organizations.services import find_organization_by_slug

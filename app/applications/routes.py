@@ -11,12 +11,12 @@ from app.applications.forms import ApplyForm, attribution_from_query
 from app.applications.questions import answers_from_form, build_apply_form, error_entries, question_fields
 from app.applications.uploads import MAX_CV_BYTES, UnsafeUpload, inspect_cv, read_limited
 from app.candidates.timeline import build_timeline
-from app.extensions import csrf, db, limiter
+from app.core.extensions import csrf, db, limiter
+from app.core.storage import get_storage
 from app.journey import services as journey
 from app.journey.attribution import Attribution
 from app.models import Job, Organization, Role
-from app.stages import stage_names
-from app.storage import get_storage
+from app.pipeline.stages import stage_names
 from app.voice.services import offer_after_applying, offer_from_token
 
 # Room for the other fields and the multipart framing around a CV of the largest allowed size.

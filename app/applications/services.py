@@ -17,10 +17,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from app import mail
 from app.applications.uploads import MAX_CV_BYTES, PDF, CheckedDocument
-from app.errors import Conflict, NotFound, PermissionDenied
-from app.extensions import db
+from app.core import mail
+from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.storage import LocalStorage, get_storage
 from app.journey.attribution import (
     AMBASSADOR_CODE,
     SHARE_CHANNELS,
@@ -50,7 +51,6 @@ from app.models import (
 from app.organizations.services import find_organization_by_slug
 from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
 from app.reviews import access
-from app.storage import LocalStorage, get_storage
 
 APPLY_RATE_LIMIT = "10 per hour"
 APPLICATIONS_PER_PAGE = 50

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app import mail
 from app.auth import bp, services
 from app.auth.forms import (
     AcceptInvitationForm,
@@ -18,11 +17,12 @@ from app.auth.forms import (
     NewPasswordForm,
 )
 from app.auth.throttle import login_blocked, record_login_failure
-from app.errors import Invalid
-from app.extensions import db, limiter
-from app.forms import attach_error
+from app.core import mail
+from app.core.errors import Invalid
+from app.core.extensions import db, limiter
+from app.core.forms import attach_error
+from app.core.security import is_safe_redirect
 from app.models import TokenPurpose, User
-from app.security import is_safe_redirect
 
 
 def sign_in(user: User) -> None:

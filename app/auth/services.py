@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from app.auth.passwords import password_problems
-from app.errors import Gone, Invalid
-from app.extensions import db
+from app.core.errors import Gone, Invalid
+from app.core.extensions import db
+from app.core.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
 from app.models import AuthToken, StaffSession, TokenPurpose, User, utcnow
-from app.security import hash_password, hash_token, new_token, password_needs_rehash, verify_password
 from config import SUPPORTED_LANGUAGES
 
 

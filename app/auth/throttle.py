@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 from limits import parse
 
-from app.extensions import limiter
+from app.core.extensions import limiter
 
 
 def _limit():

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, ApplicationStage, ApplicationStageChange, Candidate, Job, utcnow
 
 

@@ -4,7 +4,7 @@ Erasure removes rows inside the caller's transaction, but stored files (CVs, exp
 cannot be rolled back, so they are deleted only once that transaction commits: the keys
 wait in ``db.session.info`` and a session ``after_commit`` hook deletes them (a rollback
 drops them, so nothing is lost when the deletion itself fails). The same pattern as
-``app.mail``: callers just flush and commit, as everywhere else.
+``app.core.mail``: callers just flush and commit, as everywhere else.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from typing import Any, BinaryIO
 
 from sqlalchemy.orm import selectinload
 
-from app import after_commit
-from app.audit import record_audit
-from app.extensions import db
+from app.core import after_commit
+from app.core.audit import record_audit
+from app.core.extensions import db
+from app.core.storage import CHUNK_SIZE, ObjectNotFound, get_storage
 from app.models import (
     Application,
     ApplicationStage,
@@ -36,7 +37,6 @@ from app.models import (
 )
 from app.models.base import ATTRIBUTION_FIELDS
 from app.models.interview import InterviewAnswer, InterviewInvitation
-from app.storage import CHUNK_SIZE, ObjectNotFound, get_storage
 
 logger = logging.getLogger(__name__)
 

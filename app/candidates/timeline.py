@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import aliased
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStage,
@@ -27,7 +27,7 @@ from app.models import (
     User,
 )
 from app.models.review import Review, ReviewComment
-from app.stages import stage_names
+from app.pipeline.stages import stage_names
 
 COMMENT_EXCERPT_CHARS = 200
 # Audit actions about a candidate's data or interviews that the other rows do not show.

@@ -18,10 +18,10 @@ from sqlalchemy import String, cast, func, or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
-from app.errors import NotFound
-from app.extensions import db
-from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, WORK_MODEL_LABELS
-from app.markdown import markdown_to_text, render_markdown
+from app.core.errors import NotFound
+from app.core.extensions import db
+from app.core.markdown import markdown_to_text, render_markdown
+from app.core.storage import get_storage
 from app.models import (
     EmploymentType,
     Job,
@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
 from app.postings import testimonials as testimonial_rules
-from app.storage import get_storage
+from app.postings.labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, WORK_MODEL_LABELS
 from config import SUPPORTED_LANGUAGES
 
 JOBS_PER_PAGE = 20

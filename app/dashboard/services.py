@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.admin.services import PendingInvitation, pending_invitations
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, Organization, Role, User
 
 

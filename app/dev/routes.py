@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, send_file
 
+from app.core.mail import list_outbox, outbox_file, read_outbox_message
 from app.dev import bp
-from app.mail import list_outbox, outbox_file, read_outbox_message
 
 
 @bp.before_request

@@ -9,8 +9,8 @@ from flask import Response, abort, current_app, render_template, request
 from flask_babel import force_locale
 
 from app.api import services as public
+from app.core.extensions import limiter, talisman
 from app.embed import bp, services
-from app.extensions import limiter, talisman
 
 ASSET_MAX_AGE = 300
 # The frame is shown inside other sites' pages: any ancestor may frame it, scripts stay nonce-bound.

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from app.api import services as public
-from app.errors import Invalid, NotFound
+from app.core.errors import Invalid, NotFound
 from app.models import Job, Organization
 
 LAYOUTS = ("list", "grid", "compact")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.candidates.demo import add_demo_application
-from app.extensions import db
+from app.core.extensions import db
 from app.feedback.message_templates import ensure_default_templates
 from app.feedback.services import Wording, prepare_decision, send_decision
 from app.models import (

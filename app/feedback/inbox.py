@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import NotFound
-from app.extensions import db
+from app.core.errors import NotFound
+from app.core.extensions import db
 from app.models import Application, Candidate, CandidateMessage, utcnow
 
 

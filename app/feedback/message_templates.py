@@ -9,13 +9,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.audit import record_audit
-from app.errors import Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.feedback.defaults import DEFAULT_TEMPLATES, PLAIN, REASONS
 from app.feedback.placeholders import check_placeholders
 from app.models import MessageTemplate, Organization, Role, User
-from app.stages import stage_names
+from app.pipeline.stages import stage_names
 
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
 REASON_PATTERN = re.compile(r"[a-z0-9_]{0,40}")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Invalid
+from app.core.errors import Invalid
 
 # The names a template may use, in the order the editing page lists them, with what they become.
 PLACEHOLDERS: dict[str, object] = {

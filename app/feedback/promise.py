@@ -15,10 +15,10 @@ from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
-from app import mail
-from app.audit import record_audit
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStageChange,
@@ -29,8 +29,8 @@ from app.models import (
     User,
     utcnow,
 )
+from app.pipeline.stages import stages_for
 from app.portal.services import public_url
-from app.stages import stages_for
 
 logger = logging.getLogger(__name__)
 MIN_PROMISE_DAYS, MAX_PROMISE_DAYS = 1, 90

@@ -8,8 +8,10 @@ from flask_babel import ngettext
 from wtforms import SelectChoice
 
 from app.auth.decorators import actor, admin_required, roles_required
-from app.errors import DomainError
-from app.extensions import db
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.security import is_safe_redirect
 from app.feedback import bp, message_templates, promise, services
 from app.feedback.defaults import PLAIN
 from app.feedback.forms import (
@@ -28,10 +30,8 @@ from app.feedback.forms import (
 )
 from app.feedback.placeholders import PLACEHOLDERS
 from app.feedback.presentation import message_paragraphs
-from app.forms import attach_error, require_valid
 from app.models import Role
-from app.security import is_safe_redirect
-from app.stages import stages_for
+from app.pipeline.stages import stages_for
 
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)
 

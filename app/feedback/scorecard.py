@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models.review import CriterionScore, Review, ReviewComment, ScorecardCriterion
 
 

@@ -9,18 +9,18 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app import mail
-from app.audit import record_audit
-from app.errors import Invalid, NotFound
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound
+from app.core.extensions import db
 from app.feedback.defaults import PLAIN
 from app.feedback.message_templates import languages, pick_template, reasons_for, require_editor
 from app.feedback.placeholders import check_placeholders, fill_placeholders
 from app.feedback.scorecard import CriterionSummary, comments_by_application, criterion_summaries
 from app.models import Application, Candidate, CandidateMessage, MessageTemplate, Organization, User, utcnow
 from app.models.review import ReviewComment
+from app.pipeline.stages import Stage, find_stage, move_application
 from app.portal.services import issue_portal_link, link_request_url, portal_link_url
-from app.stages import Stage, find_stage, move_application
 
 MAX_RECIPIENTS = 200
 MAX_FEEDBACK_ITEMS = 10

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from huey import crontab
 
+from app.core.jobs import periodic_job
 from app.feedback.promise import DigestReport, send_response_digests
-from app.jobs import periodic_job
 
 
 @periodic_job(crontab(hour="7", minute="0"))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Response, jsonify, request, send_file
 from werkzeug.exceptions import BadRequest, Gone, NotFound, RequestEntityTooLarge
 
-from app.extensions import csrf, talisman
-from app.files import bp
-from app.storage import (
+from app.core.extensions import csrf, talisman
+from app.core.storage import (
     FileTooLarge,
     InvalidUpload,
     LinkExpired,
@@ -17,6 +16,7 @@ from app.storage import (
     content_disposition,
     get_storage,
 )
+from app.files import bp
 
 # Room for the multipart boundaries and part headers around the file itself.
 MULTIPART_OVERHEAD = 16 * 1024

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from app.answering import services as answering
 from app.candidates.demo import add_demo_application
-from app.extensions import db
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.interviews.invitations import cancel_invitation, expire_invitation, invite_application
 from app.interviews.services import PROMPT_VIDEO_PREFIX
 from app.media.services import queue_prompt_processing
@@ -32,7 +33,6 @@ from app.models.interview import (
     InterviewTemplate,
     InvitationState,
 )
-from app.storage import get_storage
 
 logger = logging.getLogger(__name__)
 

@@ -12,10 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import mail
-from app.audit import record_audit
-from app.errors import Conflict, Gone, Invalid, NotFound
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Gone, Invalid, NotFound
+from app.core.extensions import db
+from app.core.security import hash_token, new_token
+from app.core.storage import get_storage
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import Application, ApplicationStage, Candidate, Job, Role, User
@@ -28,10 +30,8 @@ from app.models.interview import (
     LinkPurpose,
 )
 from app.models.journey import EventType
+from app.pipeline.stages import advance_application
 from app.portal.services import PortalNotice, public_url
-from app.security import hash_token, new_token
-from app.stages import advance_application
-from app.storage import get_storage
 
 OPEN_STATES = (InvitationState.SENT, InvitationState.OPENED, InvitationState.STARTED)
 INVITING_ROLES = (Role.ADMIN, Role.RECRUITER)

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import roles_required
-from app.extensions import db
-from app.forms import require_valid
+from app.core.extensions import db
+from app.core.forms import require_valid
 from app.interviews import bp
 from app.interviews.forms import ButtonForm
 from app.media.review import REVIEWER_ROLES, can_reprocess, reprocess_answer, review_interview

@@ -13,9 +13,10 @@ from wtforms import SelectChoice
 from app.applications.services import find_application_for_staff, find_job_for_staff
 from app.auth.decorators import actor, roles_required
 from app.candidates.privacy import delete_files_after_commit
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.markdown import render_markdown
 from app.interviews import bp, invitations, services
 from app.interviews.forms import (
     BulkInviteForm,
@@ -28,11 +29,10 @@ from app.interviews.forms import (
     QuestionForm,
     TemplateForm,
 )
-from app.markdown import render_markdown
+from app.media.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.media.services import welcome_media_urls
 from app.models import Role
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate, InvitationState
-from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
 
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)

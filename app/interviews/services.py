@@ -8,18 +8,18 @@ from typing import BinaryIO
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Invalid, NotFound, PermissionDenied
-from app.extensions import db
-from app.media.services import queue_prompt_processing, queue_welcome_processing
-from app.models import Job, JobStatus, Role, User
-from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
-from app.storage import UploadTicket
-from app.uploads import (
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.storage import UploadTicket
+from app.core.storage.uploads import (
     recording_ticket,
     store_video_upload,
     verify_recording,
 )
+from app.media.services import queue_prompt_processing, queue_welcome_processing
+from app.models import Job, JobStatus, Role, User
+from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
 
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
 VIEWING_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)

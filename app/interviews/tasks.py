@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from huey import crontab
 
-from app.extensions import db
+from app.core.extensions import db
+from app.core.jobs import periodic_job
+from app.core.storage import get_storage
 from app.interviews.invitations import OPEN_STATES, expire_invitation, send_reminder_mail
-from app.jobs import periodic_job
 from app.models.interview import InterviewInvitation, InterviewUpload
-from app.storage import get_storage
 
 logger = logging.getLogger(__name__)
 DEFAULT_REMINDER_HOURS = "48,24"

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from flask import Response, current_app, request
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Invalid
-from app.extensions import csrf, db, limiter
+from app.core.errors import Invalid
+from app.core.extensions import csrf, db, limiter
 from app.journey import bp, services
 
 MAX_BODY_BYTES = 16 * 1024

@@ -14,8 +14,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import Invalid
-from app.extensions import db
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.journey.attribution import SHARE_CHANNELS, Attribution, parse_attribution, path_of_url
 from app.models import EventType, Job, JobStatus, JourneyEvent, Organization, VisitorSalt
 

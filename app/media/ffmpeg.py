@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from app.storage import CHUNK_SIZE, get_storage
+from app.core.storage import CHUNK_SIZE, get_storage
 
 logger = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.media.services import (
     AnswerMedia,
     PromptMedia,

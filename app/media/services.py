@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app import after_commit
-from app.extensions import db
+from app.core import after_commit
+from app.core.extensions import db
+from app.core.storage import get_storage
 from app.media.tasks import process_answer, process_prompt, process_welcome, transcribe_answer
 from app.models.interview import (
     InterviewAnswer,
@@ -19,7 +20,6 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.storage import get_storage
 
 ANSWER_PROCESSING = "media.process_answer"
 TRANSCRIPTION = "media.transcribe_answer"

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.candidates.privacy import delete_files_after_commit
-from app.extensions import db
-from app.jobs import job
+from app.core.extensions import db
+from app.core.jobs import job
+from app.core.storage import get_storage
 from app.media import ffmpeg
 from app.media.transcribe import Transcript, supports_language, transcribe, transcription_available
 from app.models.interview import (
@@ -26,7 +27,6 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.storage import get_storage
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import Model
+from app.core.extensions import Model
 from app.models.base import AttributionColumns, UTCDateTime, enum_column, utcnow
 from app.models.job import Job
 from app.models.organization import Organization

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import Model
+from app.core.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.organization import Organization
 

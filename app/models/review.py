@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import Model
+from app.core.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 
 if TYPE_CHECKING:

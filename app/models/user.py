@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import Model
+from app.core.extensions import Model
 from app.models.base import UTCDateTime, enum_column, utcnow
 from app.models.organization import Organization
 

@@ -9,12 +9,12 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.extensions import db
+from app.core.storage.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
 from app.models import Organization, User
-from app.stages import ensure_default_stages
-from app.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
+from app.pipeline.stages import ensure_default_stages
 from config import SUPPORTED_LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")

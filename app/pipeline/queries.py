@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnOperators, Select, and_, case, exists, func, or_, select
 from sqlalchemy.sql.selectable import ScalarSelect, Subquery
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStageChange,
@@ -29,7 +29,7 @@ from app.models import (
     Tag,
     utcnow,
 )
-from app.stages import Stage, stages_for
+from app.pipeline.stages import Stage, stages_for
 
 CARDS_PER_COLUMN = 25
 EXPANDED_CARDS = 200

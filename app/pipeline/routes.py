@@ -13,13 +13,13 @@ from wtforms import SelectChoice
 
 from app.applications.services import CHANNEL_LABELS
 from app.auth.decorators import actor, admin_required, roles_required
-from app.errors import DomainError, Invalid, wants_json
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import DomainError, Invalid, wants_json
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
 from app.models import Application, Job
 from app.pipeline import bp, queries, services, settings, tags
 from app.pipeline.forms import BulkForm, ButtonForm, ListFilterForm, MoveForm, StageMoveForm, StageNameForm
-from app.stages import Stage, stage_label, stages_for
+from app.pipeline.stages import Stage, stage_label, stages_for
 
 pipeline_required = roles_required(*services.PIPELINE_ROLES)
 MAX_EXPANDED = 20

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import joinedload
 
-from app.audit import record_audit
-from app.errors import Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.interviews.invitations import invite_applications
 from app.models import (
     Application,
@@ -25,7 +25,7 @@ from app.models import (
     Role,
     User,
 )
-from app.stages import advance_application, find_stage, move_application, stages_for
+from app.pipeline.stages import advance_application, find_stage, move_application, stages_for
 
 PIPELINE_ROLES = (Role.ADMIN, Role.RECRUITER)
 MAX_BULK = 500
@@ -93,7 +93,7 @@ def find_job_applications(actor: User, job: Job, public_ids: Sequence[str]) -> l
 
 
 def move_to_stage(actor: User, application: Application, to_key: str) -> ApplicationStageChange:
-    """Move one application (see ``app.stages.move_application``) and record who did it."""
+    """Move one application (see ``app.pipeline.stages.move_application``) and record who did it."""
     require_pipeline_role(actor)
     if application.organization_id != actor.organization_id:
         raise NotFound(str(_l("We could not find this application.")))

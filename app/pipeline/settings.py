@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStage,
@@ -26,7 +26,7 @@ from app.models import (
     StageKind,
     User,
 )
-from app.stages import DEFAULT_KINDS, DEFAULT_LABELS, display_name, ensure_default_stages
+from app.pipeline.stages import DEFAULT_KINDS, DEFAULT_LABELS, display_name, ensure_default_stages
 
 MAX_STAGE_NAME = 80
 MAX_KEY_BASE = 32

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from app.audit import record_audit
-from app.errors import Invalid
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.models import Application, ApplicationTag, Tag, User
 
 MAX_TAG_LENGTH = 40

@@ -11,15 +11,15 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
 from app.candidates.privacy import delete_files_after_commit, write_candidate_archive
-from app.errors import Gone, NotFound
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Gone, NotFound
+from app.core.extensions import db
+from app.core.security import hash_token, new_token
+from app.core.storage import get_storage
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import Candidate, DataExport, EventType, utcnow
-from app.security import hash_token, new_token
-from app.storage import get_storage
 
 EXPORT_LINK_TTL = timedelta(hours=24)
 EXPORT_CONTENT_TYPE = "application/zip"

@@ -10,16 +10,16 @@ from flask import flash, g, redirect, render_template, request, send_file, sessi
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
-from app.errors import Gone, Invalid, NotFound
-from app.extensions import db, limiter
+from app.core.errors import Gone, Invalid, NotFound
+from app.core.extensions import db, limiter
+from app.core.forms import attach_error, require_valid
+from app.core.storage import LocalStorage, ObjectNotFound, content_disposition, get_storage
 from app.feedback import inbox
-from app.forms import attach_error, require_valid
 from app.models import Organization
 from app.organizations.services import find_organization_by_slug
 from app.portal import bp, services
 from app.portal import export as exports
 from app.portal.forms import ConfirmForm, ContactForm, DeleteForm, LinkRequestForm
-from app.storage import LocalStorage, ObjectNotFound, content_disposition, get_storage
 
 # Keys in the signed Flask session cookie: the raw portal session token, and the latest export's.
 EXPORT_KEY = "portal_export"

@@ -14,10 +14,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app import mail
 from app.candidates.privacy import delete_candidate_data
-from app.errors import Conflict, Gone, Invalid, NotFound
-from app.extensions import db
+from app.core import mail
+from app.core.errors import Conflict, Gone, Invalid, NotFound
+from app.core.extensions import db
+from app.core.security import hash_token, new_token
+from app.core.signals import portal_notices_requested
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import (
@@ -31,8 +33,6 @@ from app.models import (
     Organization,
     utcnow,
 )
-from app.security import hash_token, new_token
-from app.signals import portal_notices_requested
 
 SESSION_KEY = "portal"  # where a candidate's browser session keeps its portal token
 

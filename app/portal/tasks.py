@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from huey import crontab
 
-from app.extensions import db
-from app.jobs import periodic_job
+from app.core.extensions import db
+from app.core.jobs import periodic_job
 from app.portal.export import purge_expired_exports
 
 

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, StopValidation
 
-from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, WORK_MODEL_LABELS
+from app.postings.labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, WORK_MODEL_LABELS
 from app.postings.questions import QUESTION_KIND_LABELS
 
 BLANK_ROWS = 2

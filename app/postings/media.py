@@ -6,19 +6,19 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Invalid, NotFound
-from app.extensions import db
-from app.models import Job, JobPhoto, User
-from app.postings.services import get_job, get_managed_job
-from app.storage import FileTooLarge, UploadTicket, get_storage
-from app.uploads import (
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound
+from app.core.extensions import db
+from app.core.storage import FileTooLarge, UploadTicket, get_storage
+from app.core.storage.uploads import (
     IMAGE_TYPES,
     recording_ticket,
     store_checked_upload,
     store_video_upload,
     verify_recording,
 )
+from app.models import Job, JobPhoto, User
+from app.postings.services import get_job, get_managed_job
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 VIDEO_MAX_BYTES = 200 * 1024 * 1024

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
 from app.models import Job, JobQuestion, QuestionKind
 from app.postings import bp, questions, services
 from app.postings.forms import ButtonForm, MovePhotoForm, QuestionForm

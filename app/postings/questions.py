@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Invalid, NotFound
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Invalid, NotFound
+from app.core.extensions import db
 from app.models import Job, JobQuestion, QuestionKind, User
 from app.postings.services import get_managed_job
 

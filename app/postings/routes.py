@@ -11,11 +11,12 @@ from flask_login import login_required
 from wtforms import SelectChoice
 
 from app.auth.decorators import actor, roles_required
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
-from app.job_labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, STATUS_LABELS, WORK_MODEL_LABELS
-from app.markdown import render_markdown
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.markdown import render_markdown
+from app.core.storage import get_storage
+from app.media.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.models import Job, JobStatus, Role
 from app.postings import bp, media, services
 from app.postings import testimonials as testimonial_rules
@@ -27,8 +28,7 @@ from app.postings.forms import (
     TestimonialForm,
     VideoForm,
 )
-from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
-from app.storage import get_storage
+from app.postings.labels import EMPLOYMENT_TYPE_LABELS, SALARY_PERIOD_LABELS, STATUS_LABELS, WORK_MODEL_LABELS
 
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)

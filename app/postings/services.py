@@ -13,9 +13,9 @@ from babel import Locale
 from babel.numbers import list_currencies
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     EmploymentType,
     Job,

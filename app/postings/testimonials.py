@@ -10,19 +10,19 @@ from typing import Any, BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound
-from app.extensions import db
-from app.models import Job, JobStatus, Role, Testimonial, User, utcnow
-from app.postings.services import MANAGING_ROLES, _require_manager, get_job
-from app.storage import UploadTicket, get_storage
-from app.uploads import (
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound
+from app.core.extensions import db
+from app.core.storage import UploadTicket, get_storage
+from app.core.storage.uploads import (
     IMAGE_TYPES,
     recording_ticket,
     store_checked_upload,
     store_video_upload,
     verify_recording,
 )
+from app.models import Job, JobStatus, Role, Testimonial, User, utcnow
+from app.postings.services import MANAGING_ROLES, _require_manager, get_job
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # Uploaded through the form, so it stays within the app's request size limit.

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from app.auth.decorators import actor, roles_required
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
 from app.models import ProfileItemKind, ProfileVisibility, Role
 from app.profiles import bp, services
 from app.profiles.forms import ButtonForm, ItemForm, JobPickForm, VisibilityForm

@@ -9,10 +9,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound, PermissionDenied
-from app.extensions import db
-from app.markdown import markdown_to_text
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.markdown import markdown_to_text
 from app.models import (
     EmployeeProfile,
     Job,

@@ -42,11 +42,11 @@ from flask_babel import LazyString, format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
-from app import mail
-from app.audit import record_audit
 from app.candidates.privacy import delete_candidate_data, delete_files_after_commit
-from app.errors import Invalid, PermissionDenied
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Invalid, PermissionDenied
+from app.core.extensions import db
 from app.models import (
     Application,
     ApplicationStage,

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from huey import crontab
 
-from app.extensions import db
-from app.jobs import periodic_job
+from app.core.extensions import db
+from app.core.jobs import periodic_job
 from app.models import Organization, utcnow
 from app.retention.services import (
     RetentionAction,

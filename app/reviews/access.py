@@ -9,8 +9,8 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, or_
 
-from app.audit import record_audit
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.extensions import db
 from app.models import Application, Role, User, utcnow
 from app.models.review import Shortlist, ShortlistEntry, ShortlistShare
 

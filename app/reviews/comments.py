@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 
-from app import mail
-from app.errors import Invalid
-from app.extensions import db
+from app.core import mail
+from app.core.errors import Invalid
+from app.core.extensions import db
 from app.models import Application, Role, User
 from app.models.review import ReviewComment, Shortlist, ShortlistEntry, ShortlistShare
 from app.portal.services import public_url

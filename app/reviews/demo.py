@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Organization, Role, User
 from app.models.interview import InterviewInvitation, InterviewTemplate, InvitationState
 from app.models.review import Recommendation, Shortlist, ShortlistEntry

@@ -9,11 +9,13 @@ from wtforms import SelectChoice
 
 from app.applications.services import cv_links, find_application_for_staff
 from app.auth.decorators import actor, roles_required
-from app.errors import Conflict, DomainError, Invalid
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import Conflict, DomainError, Invalid
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.security import is_safe_redirect
 from app.models import Application, Role, User, utcnow
 from app.models.review import Shortlist
+from app.pipeline.stages import stage_names
 from app.reviews import access, bp, comments, scorecards, services, shortlists
 from app.reviews.forms import (
     AddEntriesForm,
@@ -27,8 +29,6 @@ from app.reviews.forms import (
     ShortlistForm,
     build_review_form,
 )
-from app.security import is_safe_redirect
-from app.stages import stage_names
 
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
 editor_required = roles_required(Role.ADMIN, Role.RECRUITER)

@@ -16,9 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from app.audit import record_audit
-from app.errors import Conflict, Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
 from app.media.services import AnswerMedia, PromptMedia, answer_media_urls, prompt_media_urls
 from app.models import Application, Job, Role, User, utcnow
 from app.models.interview import InterviewAnswer, InterviewInvitation, InterviewQuestion, InvitationState

@@ -14,14 +14,14 @@ from typing import Any
 from flask import abort, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from app.errors import Conflict, Invalid
-from app.extensions import db, limiter
-from app.forms import attach_error
+from app.core.errors import Conflict, Invalid
+from app.core.extensions import db, limiter
+from app.core.forms import attach_error
 from app.models.review import ShortlistShare
+from app.pipeline.stages import stage_names
 from app.reviews import bp, services, shortlists
 from app.reviews.access import record_share_event
 from app.reviews.forms import ReviewerNameForm, build_review_form
-from app.stages import stage_names
 
 # In the signed session cookie: per link (share id), the reviewer's name and their browser's key.
 SESSION_KEY = "shared_reviewers"

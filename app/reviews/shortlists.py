@@ -9,18 +9,18 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from app import mail
-from app.audit import record_audit
-from app.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
-from app.extensions import db
+from app.core import mail
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.security import hash_token, new_token
 from app.models import Application, ApplicationStage, Job, Role, User, utcnow
 from app.models.interview import InterviewInvitation
 from app.models.review import Shortlist, ShortlistEntry, ShortlistShare
+from app.pipeline.stages import advance_application
 from app.portal.services import public_url
 from app.reviews.access import active_manager_shares, record_share_event, share_is_active
 from app.reviews.services import STARTED_INTERVIEW, Reviewer, Spread, pseudonym, ratings_for, reviewed_by
-from app.security import hash_token, new_token
-from app.stages import advance_application
 
 MANAGING_ROLES = (Role.ADMIN, Role.RECRUITER)
 STAFF_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)

@@ -5,9 +5,9 @@ import io
 from flask import abort, current_app, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
-from app.extensions import csrf, limiter
+from app.core.extensions import csrf, limiter
+from app.core.storage import get_storage
 from app.organizations.services import find_organization_by_slug
-from app.storage import get_storage
 from app.system import bp
 from app.system.services import health_report
 from app.system.source import source_archive

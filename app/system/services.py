@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import current_app
 
-from app.extensions import db
-from app.storage import get_storage
+from app.core.extensions import db
+from app.core.storage import get_storage
 
 
 def check_database() -> str:

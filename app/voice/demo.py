@@ -6,7 +6,8 @@ import secrets
 from datetime import timedelta
 
 from app.admin.services import create_user
-from app.extensions import db
+from app.core.extensions import db
+from app.core.security import hash_token
 from app.models import (
     EmployeeProfile,
     Job,
@@ -26,7 +27,6 @@ from app.models import (
     utcnow,
 )
 from app.profiles.services import add_item, create_profile
-from app.security import hash_token
 from app.voice.pulses import create_pulse, today_utc
 
 # (days ago, touchpoint, score, comment) — spread over four months so the trend has points.

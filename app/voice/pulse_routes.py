@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.auth.decorators import actor, admin_required
-from app.errors import Conflict, Invalid
-from app.extensions import csrf, db
-from app.forms import attach_error, require_valid
+from app.core.errors import Conflict, Invalid
+from app.core.extensions import csrf, db
+from app.core.forms import attach_error, require_valid
 from app.models import Organization, PulseAudience, PulseParticipation, User
 from app.voice import bp, pulses
 from app.voice.forms import ButtonForm, PulseAnswerForm, PulseForm

@@ -10,10 +10,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.audit import record_audit
-from app.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
-from app.extensions import db
-from app.mail import send_mail
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.mail import send_mail
+from app.core.security import hash_token, new_token
 from app.models import (
     Organization,
     Pulse,
@@ -24,7 +25,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.security import hash_token, new_token
 from app.voice.nps import NpsSummary, score_distribution, summarize_scores
 
 QUESTION_MAX_LENGTH = 300

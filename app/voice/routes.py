@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 
 from app.auth.decorators import actor, admin_required, roles_required
 from app.careers.services import share_links
-from app.errors import Conflict, Invalid
-from app.extensions import csrf, db
-from app.forms import attach_error
+from app.core.errors import Conflict, Invalid
+from app.core.extensions import csrf, db
+from app.core.forms import attach_error
 from app.models import Role, Touchpoint
 from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
 from app.portal.services import load_portal_session

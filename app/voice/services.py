@@ -10,10 +10,11 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from app.audit import record_audit
-from app.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
-from app.extensions import db
-from app.mail import send_mail
+from app.core.audit import record_audit
+from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
+from app.core.extensions import db
+from app.core.mail import send_mail
+from app.core.security import hash_token, new_token
 from app.models import (
     Application,
     Candidate,
@@ -29,9 +30,8 @@ from app.models import (
     Touchpoint,
     User,
 )
+from app.pipeline.stages import stage_kind
 from app.portal.services import PortalNotice
-from app.security import hash_token, new_token
-from app.stages import stage_kind
 from app.voice.nps import NpsSummary, summarize_scores
 
 RESULT_ROLES = frozenset({Role.ADMIN, Role.RECRUITER})

@@ -6,8 +6,8 @@ import logging
 
 from huey import crontab
 
-from app.extensions import db
-from app.jobs import periodic_job
+from app.core.extensions import db
+from app.core.jobs import periodic_job
 from app.voice.pulses import open_due_pulses, send_due_reminders
 
 logger = logging.getLogger(__name__)

@@ -9,13 +9,13 @@ from wtforms import SelectChoice
 
 from app.auth.decorators import actor, roles_required
 from app.candidates.privacy import delete_files_after_commit
-from app.errors import DomainError
-from app.extensions import db
-from app.forms import attach_error, require_valid
+from app.core.errors import DomainError
+from app.core.extensions import db
+from app.core.forms import attach_error, require_valid
+from app.core.storage import get_storage
+from app.media.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.models import Role
 from app.postings import testimonials as testimonial_rules
-from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
-from app.storage import get_storage
 from app.voice import bp
 from app.voice.forms import ButtonForm, ContributionForm
 

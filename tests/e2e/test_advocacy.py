@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, JourneyEvent, Role
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.test_applications import make_job

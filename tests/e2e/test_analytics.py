@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Role
 from tests.factories import PASSWORD, make_job, make_organization, make_user
 from tests.test_uploads import minimal_pdf

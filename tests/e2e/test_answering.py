@@ -8,7 +8,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models.interview import AnswerType, InterviewAnswer, InterviewInvitation, InvitationState
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.test_answering import make_interview

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application
 from tests.helpers import sent_mail
 from tests.test_applications import published_job

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.interviews import services
 from app.models import Role
 from app.models.interview import (

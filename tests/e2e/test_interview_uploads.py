@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Route, expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models.interview import AnswerType, InterviewAnswer, InterviewInvitation, InterviewUpload
 from tests.e2e.test_answering import media_browser, new_page  # noqa: F401 (media_browser is a fixture)
 from tests.test_answering import make_interview

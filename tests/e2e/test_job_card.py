@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.factories import make_organization
 from tests.test_careers_site import make_job
 

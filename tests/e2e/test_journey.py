@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from flask import Flask
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Job, JobStatus, JourneyEvent
 from tests.factories import make_organization
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Role
 from tests.factories import PASSWORD, make_application, make_candidate, make_job, make_organization, make_user
 

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Application, Candidate, CandidateAccessToken, CandidateSession, DataExport
 from tests.factories import make_organization
 from tests.test_applications import stored_files

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Job, JobStatus, Role
 from tests.factories import PASSWORD, make_organization, make_user
 
@@ -133,7 +133,7 @@ def test_hiring_manager_records_a_pitch_video_in_the_browser(app, live_server, c
     assert errors == []
 
     with app.app_context():
-        from app.storage import get_storage
+        from app.core.storage import get_storage
 
         stored = db.session.get(Job, job_id)
         assert stored.pitch_video_key and stored.pitch_video_key.startswith("pitch-videos/")

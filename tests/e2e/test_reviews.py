@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import Role, utcnow
 from app.models.review import ScorecardCriterion, ShortlistShare
 from tests.factories import (

@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from app.core.extensions import db
 from app.embed import services
-from app.extensions import db
 from app.models import JobStatus, JourneyEvent, Organization, Role
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.test_public_api import XSS, make_job

@@ -7,8 +7,8 @@ from typing import BinaryIO
 import filetype
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Invalid, NotFound
-from app.storage import FileTooLarge, StoredObject, UploadTicket, get_storage
+from app.core.errors import Invalid, NotFound
+from app.core.storage import FileTooLarge, StoredObject, UploadTicket, get_storage
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from app.extensions import talisman
+from app.core.extensions import talisman
 
 
 def storage_origins(app: Flask) -> list[str]:

@@ -19,14 +19,14 @@ from huey import Huey
 from huey.api import TaskWrapper
 from huey.storage import RedisStorage, SqliteStorage
 
-from app.extensions import db
+from app.core.extensions import db
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 # Every module that declares tasks; the consumer imports them all so that it knows them.
 TASK_MODULES: tuple[str, ...] = (
-    "app.mail",
+    "app.core.mail",
     "app.journey.tasks",
     "app.retention.tasks",
     "app.portal.tasks",
@@ -70,7 +70,7 @@ def import_task_modules() -> None:
 def task_app() -> Flask:
     """The application whose context task bodies run in."""
     if _app is None:
-        raise RuntimeError("app.jobs.init_app(app) has not been called (create_app does it).")
+        raise RuntimeError("app.core.jobs.init_app(app) has not been called (create_app does it).")
     return _app
 
 

@@ -13,7 +13,7 @@ from botocore.client import BaseClient
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
-from app.storage.base import (
+from app.core.storage.base import (
     DEFAULT_URL_TTL,
     FileTooLarge,
     InvalidUpload,

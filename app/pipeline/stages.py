@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from app.errors import Conflict, Invalid
-from app.extensions import db
+from app.core.errors import Conflict, Invalid
+from app.core.extensions import db
+from app.core.signals import stage_changed
 from app.models import (
     Application,
     ApplicationStage,
@@ -18,7 +19,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.signals import stage_changed
 
 
 @dataclass(frozen=True)

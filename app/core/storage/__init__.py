@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from app.storage.base import (
+from app.core.storage.base import (
     CHUNK_SIZE,
     DEFAULT_URL_TTL,
     DownloadGrant,
@@ -35,8 +35,8 @@ from app.storage.base import (
     ticket_key,
     validate_key,
 )
-from app.storage.local import LocalStorage
-from app.storage.s3 import S3Storage
+from app.core.storage.local import LocalStorage
+from app.core.storage.s3 import S3Storage
 
 __all__ = [
     "CHUNK_SIZE",

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from app.extensions import db
+from app.core.extensions import db
 from app.models import AuditEvent, User
 
 ACTION_LABELS = {

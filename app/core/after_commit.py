@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from app.extensions import db
+from app.core.extensions import db
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.audit import describe_action
+from app.core.audit import describe_action
 from app.models import Organization, Role
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
 

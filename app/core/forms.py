@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from app.errors import DomainError
+from app.core.errors import DomainError
 
 
 def attach_error(form: FlaskForm, error: DomainError) -> None:

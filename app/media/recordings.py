@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
-from app.storage import UploadTicket
+from app.core.storage import UploadTicket
 
 
 class TicketForm(FlaskForm):

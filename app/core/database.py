@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import event
 
-from app.extensions import db
+from app.core.extensions import db
 
 
 def configure_engine(app: Flask) -> None:

@@ -28,8 +28,8 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, current_app, render_template
 from flask_babel import LazyString, force_locale, get_locale
 
-from app import after_commit
-from app.jobs import job
+from app.core import after_commit
+from app.core.jobs import job
 
 logger = logging.getLogger(__name__)
 

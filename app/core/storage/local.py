@@ -14,7 +14,7 @@ from typing import IO, Any, BinaryIO
 from flask import has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.storage.base import (
+from app.core.storage.base import (
     CHUNK_SIZE,
     DEFAULT_URL_TTL,
     DOWNLOAD_PATH,

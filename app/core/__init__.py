@@ -1,0 +1,1 @@
+"""Infrastructure every area shares; nothing domain-specific lives here."""
