@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role
@@ -13,6 +13,7 @@ from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.organizations.services import create_organization, find_organization_by_slug
+from app.urls import public_url
 
 
 def fail(message: str) -> None:
@@ -79,7 +80,7 @@ def seed_demo_command(reset_passwords: bool) -> None:
     """Create (or complete) the branded demo organization 'demo' and print its logins."""
     result = seed_demo(reset_passwords=reset_passwords)
     db.session.commit()
-    login_url = f"{current_app.config['PUBLIC_URL']}/login"
+    login_url = public_url("auth.login")
     if not result.credentials:
         click.echo(f"The demo organization is ready at {login_url}.")
         click.echo("Its accounts already have passwords; `make demo-passwords` prints new ones.")

@@ -25,6 +25,7 @@ from app.models import User
 from app.organizations import services as organizations
 from app.retention import services as retention_services
 from app.storage import get_storage
+from app.urls import public_url
 
 
 def send_invitation(actor: User, user: User, token: str) -> None:
@@ -40,7 +41,7 @@ def send_invitation(actor: User, user: User, token: str) -> None:
         organization=actor.organization,
         inviter=actor,
         user=user,
-        link=url_for("auth.accept_invitation", token=token, _external=True),
+        link=public_url("auth.accept_invitation", token=token),
         expires_in_days=current_app.config["INVITE_TTL"].days,
     )
 

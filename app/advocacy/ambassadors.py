@@ -18,7 +18,7 @@ from app.auth.services import normalize_email
 from app.errors import Invalid, PermissionDenied
 from app.extensions import db
 from app.models import Role, User
-from app.portal.services import public_url
+from app.urls import public_url
 from config import SUPPORTED_LANGUAGES
 
 MAX_IMPORT_ROWS = 500

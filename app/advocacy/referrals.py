@@ -53,10 +53,10 @@ from app.models import (
     User,
     utcnow,
 )
-from app.portal.services import public_url
 from app.security import hash_token, new_token
 from app.stages import stage_kind, stages_for
 from app.storage import get_storage
+from app.urls import public_url
 from config import SUPPORTED_LANGUAGES
 
 REFERRAL_TTL = timedelta(days=30)

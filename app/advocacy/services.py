@@ -24,7 +24,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.portal.services import public_url
+from app.urls import public_url
 
 # The order share buttons appear in; "copy" is the plain link to paste anywhere.
 SHARE_CHANNELS: tuple[str, ...] = ("linkedin", "x", "facebook", "whatsapp", "email", "copy")

@@ -23,7 +23,7 @@ from app.models import (
     ShareText,
     User,
 )
-from app.portal.services import public_url
+from app.urls import public_url
 from config import SUPPORTED_LANGUAGES
 
 PLACEHOLDERS = ("job", "organization", "link")

@@ -23,6 +23,7 @@ from app.extensions import db, limiter
 from app.forms import attach_error
 from app.models import TokenPurpose, User
 from app.security import is_safe_redirect
+from app.urls import public_url
 
 
 def sign_in(user: User) -> None:
@@ -94,7 +95,7 @@ def forgot_password():
                 organization=user.organization,
                 locale=user.language,
                 user=user,
-                link=url_for("auth.reset_password", token=token, _external=True),
+                link=public_url("auth.reset_password", token=token),
             )
         db.session.commit()
         flash(_("If an account uses this address, a link to choose a new password is on its way."), "info")

@@ -29,8 +29,8 @@ from app.models import (
     User,
     utcnow,
 )
-from app.portal.services import public_url
 from app.stages import stages_for
+from app.urls import public_url
 
 logger = logging.getLogger(__name__)
 MIN_PROMISE_DAYS, MAX_PROMISE_DAYS = 1, 90

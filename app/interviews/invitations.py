@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -27,10 +27,11 @@ from app.models.interview import (
     LinkPurpose,
 )
 from app.models.journey import EventType
-from app.portal.services import PortalNotice, public_url
+from app.portal.services import PortalNotice
 from app.security import hash_token, new_token
 from app.stages import advance_application
 from app.storage import get_storage
+from app.urls import public_url
 
 OPEN_STATES = (InvitationState.SENT, InvitationState.OPENED, InvitationState.STARTED)
 INVITING_ROLES = (Role.ADMIN, Role.RECRUITER)
@@ -86,7 +87,7 @@ def find_invitation_by_token(raw: str, now: datetime | None = None) -> Interview
 
 def invitation_link(raw: str) -> str:
     """The absolute personal link of an invitation."""
-    return f"{current_app.config['PUBLIC_URL']}/interview/{raw}"
+    return public_url("answering.welcome", token=raw)
 
 
 def prompt_video_url(question: InterviewQuestion) -> str | None:

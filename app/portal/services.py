@@ -9,9 +9,7 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
@@ -33,6 +31,7 @@ from app.models import (
     utcnow,
 )
 from app.security import hash_token, new_token
+from app.urls import public_url
 
 PORTAL_LINK_TTL = timedelta(days=7)
 PORTAL_SESSION_LIFETIME = timedelta(days=30)
@@ -112,12 +111,6 @@ NoticeSource = Callable[[Candidate], list[PortalNotice]]
 # Extension point: the interviews and messaging areas register a function per section here
 # (e.g. NOTICE_SOURCES["invitations"].append(pending_invitations)); empty sections are hidden.
 NOTICE_SOURCES: dict[str, list[NoticeSource]] = {"invitations": [], "messages": []}
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute address on PUBLIC_URL, also outside a request (mail sent by jobs)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 # -- magic links ----------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from app.models import (
     Role,
     User,
 )
+from app.urls import public_url
 
 NOTICE_PERIOD = timedelta(days=7)
 MIN_RETENTION_DAYS = 30
@@ -267,9 +268,7 @@ def portal_link_url(organization: Organization) -> str | None:
     """Where candidates ask for a link to their portal (in the organization's colours); None without a portal."""
     if PORTAL_LINK_ENDPOINT not in current_app.view_functions:
         return None
-    # Built on PUBLIC_URL: the job runs outside any request.
-    path = current_app.url_map.bind("localhost").build(PORTAL_LINK_ENDPOINT, {"org": organization.slug})
-    return current_app.config["PUBLIC_URL"] + path
+    return public_url(PORTAL_LINK_ENDPOINT, org=organization.slug)
 
 
 def organization_contact(organization: Organization) -> str | None:

@@ -12,9 +12,9 @@ from app.errors import Invalid
 from app.extensions import db
 from app.models import Application, Role, User
 from app.models.review import ReviewComment, Shortlist, ShortlistEntry, ShortlistShare
-from app.portal.services import public_url
 from app.reviews.access import share_is_active
 from app.reviews.services import pseudonym
+from app.urls import public_url
 
 MAX_COMMENT_CHARS = 5000
 # After a name: no more of a word, and no ".x" that would make it a longer e-mail local part.

@@ -16,11 +16,11 @@ from app.extensions import db
 from app.models import Application, ApplicationStage, Job, Role, User, utcnow
 from app.models.interview import InterviewInvitation
 from app.models.review import Shortlist, ShortlistEntry, ShortlistShare
-from app.portal.services import public_url
 from app.reviews.access import active_manager_shares, record_share_event, share_is_active
 from app.reviews.services import STARTED_INTERVIEW, Reviewer, Spread, pseudonym, ratings_for, reviewed_by
 from app.security import hash_token, new_token
 from app.stages import advance_application
+from app.urls import public_url
 
 MANAGING_ROLES = (Role.ADMIN, Role.RECRUITER)
 STAFF_ROLES = (Role.ADMIN, Role.RECRUITER, Role.MANAGER)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +24,7 @@ from app.models import (
     utcnow,
 )
 from app.security import hash_token, new_token
+from app.urls import public_url
 from app.voice.nps import NpsSummary, score_distribution, summarize_scores
 
 QUESTION_MAX_LENGTH = 300
@@ -283,13 +283,8 @@ def _mail_pulse_link(
         name=user.name,
         question=question,
         closes_on=pulse.closes_on,
-        pulse_url=_public_url("voice.pulse_answer", token=raw),
+        pulse_url=public_url("voice.pulse_answer", token=raw),
     )
-
-
-def _public_url(endpoint: str, **values: str) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 def open_due_pulses(today: date | None = None) -> int:

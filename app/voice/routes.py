@@ -15,6 +15,7 @@ from app.errors import Conflict, Invalid
 from app.extensions import csrf, db
 from app.forms import attach_error
 from app.models import Role, Touchpoint, User
+from app.urls import public_url
 from app.voice import bp, services
 from app.voice.forms import ResultsFilterForm, SurveyForm, SurveySettingsForm
 from app.voice.nps import MIN_ANSWERS
@@ -89,7 +90,7 @@ def advocacy_context(target: services.SurveyTarget, score: int) -> dict[str, Any
     if not services.invites_to_advocate(target, score):
         return {"advocate": False}
     organization = target.organization
-    site_url = services.public_url("careers.site", org_slug=organization.slug)
+    site_url = public_url("careers.site", org_slug=organization.slug)
     with force_locale(target.language):
         links, _copy = share_links(site_url, _("Jobs at %(organization)s", organization=organization.name))
     return {

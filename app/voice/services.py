@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -31,6 +31,7 @@ from app.models import (
 )
 from app.security import hash_token, new_token
 from app.stages import stage_kind
+from app.urls import public_url
 from app.voice.nps import NpsSummary, summarize_scores
 
 RESULT_ROLES = frozenset({Role.ADMIN, Role.RECRUITER})
@@ -347,12 +348,6 @@ def on_stage_changed(application: Application, from_key: str | None, to_key: str
         job_title=application.job.title,
         survey_url=public_url("voice.survey", token=raw),
     )
-
-
-def public_url(endpoint: str, **values: str) -> str:
-    """An absolute address on PUBLIC_URL, also outside a request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 # -- the portal -----------------------------------------------------------------------------------
