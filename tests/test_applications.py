@@ -23,7 +23,7 @@ from app.models import (
     utcnow,
 )
 from tests.factories import make_organization
-from tests.helpers import csrf_token, link_in_mail, sent_mail, text_of
+from tests.helpers import csrf_token, follow_magic_link, link_in_mail, sent_mail, text_of
 from tests.test_uploads import (
     ELF,
     GIF_PHP,
@@ -179,7 +179,7 @@ def test_the_application_starts_its_timeline_and_the_confirmation_opens_the_port
     assert "link to your personal page" in thanks and f"/portal/link?org={org_slug}" in thanks
 
     portal = app.test_client()
-    assert portal.get(link_in_mail(app, "ada@example.com", "portal/enter/")).status_code == 302
+    assert follow_magic_link(portal, link_in_mail(app, "ada@example.com", "portal/enter/")).status_code == 302
     assert "Robot Whisperer" in text_of(portal.get("/portal/"))
 
 

@@ -169,17 +169,14 @@ def request_portal_links(email: str, organization: Organization | None) -> int:
     return len(candidates)
 
 
+def check_portal_link(raw_token: str) -> Candidate:
+    """The candidate of a live magic link, without using it; PortalLinkGone when unknown, used or expired."""
+    return _live_access_token(raw_token).candidate
+
+
 def redeem_portal_link(raw_token: str) -> Candidate:
     """Use a magic link once; PortalLinkGone when it is unknown, used or expired."""
-    token = db.session.scalar(
-        db.select(CandidateAccessToken).where(CandidateAccessToken.token_hash == hash_token(raw_token))
-    )
-    if token is None:
-        raise PortalLinkGone(str(_l("This link is not valid. Ask for a new one below.")))
-    if token.used_at is not None:
-        raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
-    if token.expires_at <= utcnow():
-        raise PortalLinkGone(str(_l("This link has expired. Ask for a new one below.")), token.candidate)
+    token = _live_access_token(raw_token)
     # Conditional on still being unused, so two simultaneous clicks cannot both get in.
     claimed = db.session.execute(
         db.update(CandidateAccessToken)
@@ -189,6 +186,19 @@ def redeem_portal_link(raw_token: str) -> Candidate:
     if claimed.rowcount != 1:
         raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
     return token.candidate
+
+
+def _live_access_token(raw_token: str) -> CandidateAccessToken:
+    token = db.session.scalar(
+        db.select(CandidateAccessToken).where(CandidateAccessToken.token_hash == hash_token(raw_token))
+    )
+    if token is None:
+        raise PortalLinkGone(str(_l("This link is not valid. Ask for a new one below.")))
+    if token.used_at is not None:
+        raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
+    if token.expires_at <= utcnow():
+        raise PortalLinkGone(str(_l("This link has expired. Ask for a new one below.")), token.candidate)
+    return token
 
 
 # -- portal sessions ------------------------------------------------------------------------
