@@ -169,6 +169,16 @@ def offer_after_applying(application: Application) -> str | None:
     return issue_survey_link(application, Touchpoint.APPLIED)
 
 
+def offer_like_new(job: Job) -> str | None:
+    """For a repeated application: a token shaped like ``offer_after_applying``'s, leading nowhere.
+
+    The thank-you address then looks the same whether or not the address had applied before.
+    """
+    if not touchpoint_enabled(job.organization_id, Touchpoint.APPLIED):
+        return None
+    return new_token()[0]
+
+
 def offer_from_token(raw_token: str | None) -> SurveyOffer | None:
     """The inline question of a thank-you page holding a survey token; None when there is nothing to ask."""
     if not raw_token or len(raw_token) > 100:
