@@ -260,13 +260,15 @@ def submit_application(
 
     The caller commits; if that fails it must delete ``application.cv_key``.
     """
-    if has_applied(job, applicant.email):
-        raise AlreadyApplied(already_applied_message(job))
     storage = get_storage()
+    # Stored before the duplicate check, so a repeat takes as long as a new application and the
+    # response time does not tell whether the address applied (the copy is deleted at once).
     stored = storage.save(
         document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
     )
     try:
+        if has_applied(job, applicant.email):
+            raise AlreadyApplied(already_applied_message(job))
         return insert_application(
             organization,
             job,
