@@ -17,7 +17,7 @@ TEST_WORKERS ?= auto
 export PUBLIC_URL ?= http://$(HOST):$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint lint-js format translations extract-messages migrate demo-passwords serve worker bench clean help
+.PHONY: run check-bind test lint lint-js format translations extract-messages migrate demo-passwords serve worker bench clean help
 
 help:
 	@echo "make run              install, migrate, seed the demo and serve on http://$(HOST):$(PORT)"
@@ -51,8 +51,23 @@ migrate: $(VENV)/.installed
 	mkdir -p instance
 	$(FLASK) db upgrade
 
+# A loud warning when `make run` listens beyond this machine: it is a development profile
+# (demo accounts, mail outbox), not something to expose to a network.
+check-bind:
+	@case "$(HOST)" in \
+		127.*|localhost|::1|"[::1]") ;; \
+		*) printf '%s\n' \
+			"" \
+			"!!! WARNING: make run is binding to $(HOST), which is NOT a loopback address." \
+			"!!! Anyone who can reach this machine can open the development server and its" \
+			"!!! demo accounts. Use HOST=127.0.0.1 unless you mean it; to serve real people," \
+			"!!! run with OPENROUND_ENV=production (README: Deploying to production)." \
+			"" >&2 ;; \
+	esac
+
 run: translations migrate
 	$(FLASK) seed-demo
+	@$(MAKE) --no-print-directory -s check-bind
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops the web server and the job consumer)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/huey_consumer app.worker.huey --workers $(JOB_WORKERS) --worker-type thread --logfile instance/jobs.log --quiet & \

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
+import stat
+import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +32,43 @@ class ConfigurationError(RuntimeError):
     """The environment does not describe a configuration that can start."""
 
 
+def instance_secret(path: Path) -> str:
+    """This install's own random SECRET_KEY: read from ``path``, or created there (mode 0600) on first use."""
+    existing = _read_secret(path)
+    if existing:
+        return existing
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(48)
+    # mkstemp creates the file 0600; os.link publishes it whole and never replaces a key that
+    # another process (a second worker, `flask db upgrade`) wrote a moment earlier.
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secret + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return _read_secret(path) or secret
+    finally:
+        os.unlink(temporary)
+    return secret
+
+
+def _read_secret(path: Path) -> str | None:
+    """The secret kept in ``path`` (tightened to mode 0600 if looser), or None when there is none yet."""
+    try:
+        secret = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    if stat.S_IMODE(path.stat().st_mode) & 0o077:
+        path.chmod(0o600)
+    if len(secret) < 32:
+        raise ConfigurationError(f"{path} does not hold a usable secret key; delete it to make a new one.")
+    return secret
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -39,6 +79,8 @@ class Config:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         env = os.environ if environ is None else environ
         self.SECRET_KEY = env.get("SECRET_KEY") or DEVELOPMENT_SECRET
+        # Where development keeps its own random secret when SECRET_KEY is not set (see DevelopmentConfig).
+        self.SECRET_KEY_FILE = env.get("SECRET_KEY_FILE") or str(INSTANCE_DIR / "secret_key")
         database_url = env.get("DATABASE_URL") or ""
         self.SQLALCHEMY_DATABASE_URI = normalize_database_url(
             database_url or f"sqlite:///{INSTANCE_DIR / 'openround.db'}"
@@ -123,13 +165,21 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """The embedded default: SQLite, local files, an outbox for mail."""
+    """The embedded default: SQLite, local files, an outbox for mail, a random secret per install."""
 
     ENV_NAME = "development"
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
-        super().__init__(environ)
+        env = os.environ if environ is None else environ
+        super().__init__(env)
         self.DEV_OUTBOX_ENABLED = True
+        self._explicit_secret = env.get("SECRET_KEY") or ""
+
+    def validate(self) -> None:
+        """Without SECRET_KEY, use this install's own secret under instance/ (never a well-known one)."""
+        super().validate()
+        if not self._explicit_secret:
+            self.SECRET_KEY = instance_secret(Path(self.SECRET_KEY_FILE))
 
 
 class TestingConfig(Config):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role
 from app.core.errors import DomainError
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.demo import seed_demo
 from app.organizations.services import create_organization, find_organization_by_slug
 
@@ -79,7 +80,7 @@ def seed_demo_command(reset_passwords: bool) -> None:
     """Create (or complete) the branded demo organization 'demo' and print its logins."""
     result = seed_demo(reset_passwords=reset_passwords)
     db.session.commit()
-    login_url = f"{current_app.config['PUBLIC_URL']}/login"
+    login_url = public_url("auth.login")
     if not result.credentials:
         click.echo(f"The demo organization is ready at {login_url}.")
         click.echo("Its accounts already have passwords; `make demo-passwords` prints new ones.")

@@ -74,9 +74,8 @@ def test_fifty_simultaneous_submissions_make_one_application(app, live_server):
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         statuses = list(pool.map(lambda _: apply_once(live_server.url + path, barrier), range(WORKERS)))
 
-    assert all(status < 500 for status in statuses), statuses
-    assert set(statuses) <= {200, 409}, statuses  # urllib follows the one redirect to the thank-you page
-    assert statuses.count(200) == 1
+    # Everyone gets the thank-you page (urllib follows the redirect): a repeat looks like a new application.
+    assert set(statuses) == {200}, statuses
     assert counts(app) == (1, 1, 1)  # one application, one candidate, and only its CV is kept
     with app.app_context():
         assert db.session.scalar(db.select(Candidate.email)) == "ada@example.com"

@@ -134,19 +134,16 @@ def test_frame_refuses_bad_options_and_unknown_organizations(app, client):
 
 
 def test_snippets_carry_the_options_escaped(app):
+    app.config["PUBLIC_URL"] = "https://jobs.example.com"  # snippets point at PUBLIC_URL
     with app.app_context():
         organization = make_organization(name='Aurora "R&D"', slug="aurora")
         with app.test_request_context():
             options = services.parse_widget_options(
                 {"team": 'R&D "core"', "location": "it", "lang": "it", "layout": "grid", "job": ""}
             )
-            script = services.script_snippet("https://jobs.example.com", organization, options)
-            frame = services.frame_snippet(
-                "https://jobs.example.com", organization, options, "Jobs at Aurora"
-            )
-            default = services.script_snippet(
-                "https://jobs.example.com", organization, services.WidgetOptions()
-            )
+            script = services.script_snippet(organization, options)
+            frame = services.frame_snippet(organization, options, "Jobs at Aurora")
+            default = services.script_snippet(organization, services.WidgetOptions())
     assert script == (
         '<div data-openround-jobs="aurora" data-team="R&amp;D &#34;core&#34;" data-location="IT"'
         ' data-lang="it" data-layout="grid"></div>\n'

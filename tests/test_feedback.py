@@ -38,7 +38,7 @@ from tests.factories import (
 )
 from tests.factories import make_template as make_interview_template
 from tests.fixtures.smtp import SmtpServer
-from tests.helpers import csrf_token, login, sent_mail, submit, text_of
+from tests.helpers import csrf_token, follow_magic_link, login, sent_mail, submit, text_of
 
 RECRUITER = "rita@example.com"
 
@@ -215,7 +215,7 @@ def test_a_rejected_candidate_gets_the_chosen_feedback_by_smtp_and_reads_it_on_t
     # The personal link in the e-mail opens the candidate's page, where the message waits unread.
     link = re.search(r"https?://[^/\s]+(/portal/enter/\S+)", text).group(1)
     candidate_client = smtp_app.test_client()
-    assert candidate_client.get(link).status_code == 302
+    assert follow_magic_link(candidate_client, link).status_code == 302
     home = text_of(candidate_client.get("/portal/"))
     assert "Your interview for Robot Whisperer" in home and "New" in home
     message_path = re.search(r'href="(/portal/applications/[^"]+/messages/\d+)"', home).group(1)
@@ -258,14 +258,14 @@ def test_opening_a_message_sets_read_at_once_and_only_for_its_own_candidate(app)
         db.session.commit()
 
     stranger = app.test_client()
-    stranger.get(f"/portal/enter/{bea_link}")
+    follow_magic_link(stranger, f"/portal/enter/{bea_link}")
     address = f"/portal/applications/{scene.public_id}/messages/{message_id}"
     assert stranger.get(address).status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(CandidateMessage.read_at)) is None
 
     ada_client = app.test_client()
-    ada_client.get(f"/portal/enter/{ada_link}")
+    follow_magic_link(ada_client, f"/portal/enter/{ada_link}")
     opened = ada_client.get(address)
     assert opened.status_code == 200
     assert "Hi Ada &lt;script&gt;alert(1)&lt;/script&gt;" in text_of(opened)  # shown as text, never run

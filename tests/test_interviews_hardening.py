@@ -38,7 +38,7 @@ from app.models.interview import (
 )
 from app.portal.services import issue_portal_link
 from tests.factories import make_organization, make_user
-from tests.helpers import csrf_token, login, sent_mail, submit, text_of
+from tests.helpers import csrf_token, follow_magic_link, login, sent_mail, submit, text_of
 from tests.test_answering import (
     JSON,
     answers_of,
@@ -245,7 +245,7 @@ def test_the_portal_notice_opens_the_interview_with_a_link_made_for_the_signed_i
     signed_out = client.get(f"/interview/portal/{invitation_id}")
     assert signed_out.status_code == 302 and "/portal/link" in signed_out.headers["Location"]
 
-    client.get(f"/portal/enter/{portal_raw}")
+    follow_magic_link(client, f"/portal/enter/{portal_raw}")
     home = text_of(client.get("/portal/"))
     assert f"/interview/portal/{invitation_id}" in home and "Open the interview" in home
     opened = client.get(f"/interview/portal/{invitation_id}")

@@ -21,7 +21,7 @@ from app.models import (
 from app.pipeline.stages import move_application
 from app.portal.services import issue_portal_link
 from tests.factories import make_organization, make_user
-from tests.helpers import csrf_token, link_in_mail, sent_mail, submit, text_of
+from tests.helpers import csrf_token, follow_magic_link, link_in_mail, sent_mail, submit, text_of
 from tests.test_applications import apply_path, make_job, make_question, post_application
 
 EMAIL = "ada@example.com"
@@ -46,7 +46,7 @@ def apply_and_enter(app, client, email: str = EMAIL, **overrides) -> tuple[str, 
     """Apply to a new job, then open the portal with the link from the confirmation e-mail."""
     path, org_slug = open_job(app)
     assert post_application(client, path, email=email, **overrides).status_code == 302
-    entered = client.get(link_in_mail(app, email, "portal/enter/"))
+    entered = follow_magic_link(client, link_in_mail(app, email, "portal/enter/"))
     assert entered.status_code == 302 and entered.headers["Location"] == "/portal/"
     return path, org_slug
 
@@ -60,7 +60,7 @@ def test_the_confirmation_link_opens_the_portal_on_a_clean_address(app, client):
 
     fresh = app.test_client()
     assert fresh.get("/portal/").headers["Location"] == "/portal/link"
-    entered = fresh.get(link)
+    entered = follow_magic_link(fresh, link)
     assert entered.status_code == 302 and entered.headers["Location"] == "/portal/"
     home = fresh.get("/portal/")
     page = text_of(home)
@@ -92,7 +92,7 @@ def test_used_expired_and_forged_links_are_gone_and_open_nothing(app, client):
     path, org_slug = open_job(app)
     assert post_application(client, path).status_code == 302
     link = link_in_mail(app, EMAIL, "portal/enter/")
-    assert app.test_client().get(link).status_code == 302
+    assert follow_magic_link(app.test_client(), link).status_code == 302
 
     for bad_link in (link, "/portal/enter/forged-token-that-nobody-issued"):
         stranger = app.test_client()
@@ -120,7 +120,7 @@ def test_opening_a_used_link_again_in_the_same_browser_just_shows_the_page(app, 
     path, _ = open_job(app)
     assert post_application(client, path).status_code == 302
     link = link_in_mail(app, EMAIL, "portal/enter/")
-    assert client.get(link).status_code == 302
+    assert follow_magic_link(client, link).status_code == 302
     again = client.get(link)
     assert again.status_code == 302 and again.headers["Location"] == "/portal/"
 
@@ -144,7 +144,7 @@ def test_asking_for_a_link_never_reveals_whether_the_address_is_known(app, clien
     assert len(mails) == before + 1  # only for the known address, only in its organization
     assert mails[0].to == EMAIL and "Aurora Robotics" in mails[0].subject
     fresh = app.test_client()
-    assert fresh.get(link_in_mail(app, EMAIL, "portal/enter/")).status_code == 302
+    assert follow_magic_link(fresh, link_in_mail(app, EMAIL, "portal/enter/")).status_code == 302
     assert fresh.get("/portal/").status_code == 200
 
     bad = submit(app.test_client(), form, {"email": "not-an-address"})
@@ -187,7 +187,7 @@ def test_the_timeline_speaks_plainly_and_a_screening_flag_is_not_shown_as_a_reje
         recruiter_id = recruiter.id
         db.session.commit()
     assert post_application(client, path, **{question_field: "no"}).status_code == 302
-    assert client.get(link_in_mail(app, EMAIL, "portal/enter/")).status_code == 302
+    assert follow_magic_link(client, link_in_mail(app, EMAIL, "portal/enter/")).status_code == 302
 
     page = text_of(client.get("/portal/"))
     assert "Status: <strong>Received</strong>" in page
@@ -315,3 +315,36 @@ def test_an_expired_session_no_longer_opens_the_page(app, client):
         db.session.execute(db.update(CandidateSession).values(expires_at=utcnow() - timedelta(seconds=1)))
         db.session.commit()
     assert client.get("/portal/").headers["Location"] == "/portal/link"
+
+
+def test_opening_a_magic_link_by_get_spends_nothing_and_the_button_opens_the_page(app, client):
+    path, _ = open_job(app)
+    assert post_application(client, path).status_code == 302
+    link = link_in_mail(app, EMAIL, "portal/enter/")
+
+    scanner = app.test_client()  # a mail scanner, or a link preview, follows the link first
+    for _ in range(3):
+        shown = scanner.get(link)
+        assert shown.status_code == 200 and shown.headers["Cache-Control"] == "private, no-store"
+        page = text_of(shown)
+        assert page.count("<form") == 1 and "Open my page" in page and "Aurora Robotics" in page
+        assert 'name="referrer" content="no-referrer"' in page
+    assert scanner.get("/portal/").status_code == 302  # seeing the page signs nobody in
+    assert client.post(link).status_code == 400  # the button needs its form's CSRF token
+    with app.app_context():
+        assert db.session.scalar(db.select(CandidateAccessToken.used_at)) is None
+        assert db.session.scalar(db.select(db.func.count(CandidateSession.id))) == 0
+
+    person = app.test_client()
+    entered = follow_magic_link(person, link)
+    assert entered.status_code == 302 and entered.headers["Location"] == "/portal/"
+    assert person.get("/portal/").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(db.select(CandidateAccessToken.used_at)) is not None
+
+    # Spent: a second browser pressing the button on a page it opened earlier gets the 410 page.
+    late = app.test_client()
+    token = csrf_token(late, "/portal/link")
+    refused = late.post(link, data={"csrf_token": token})
+    assert refused.status_code == 410 and "already used" in text_of(refused)
+    assert late.get("/portal/").status_code == 302

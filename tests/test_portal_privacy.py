@@ -28,7 +28,7 @@ from app.models import (
 )
 from app.portal.export import purge_expired_exports
 from tests.factories import make_organization
-from tests.helpers import link_in_mail, submit, text_of
+from tests.helpers import follow_magic_link, link_in_mail, submit, text_of
 from tests.test_applications import apply_path, make_job, make_question, post_application, stored_files
 from tests.test_uploads import minimal_pdf
 
@@ -62,7 +62,7 @@ def apply(app, path: str, email: str = EMAIL, cv: bytes = CV, **fields) -> None:
 def enter(app, email: str = EMAIL):
     """A browser signed in to the portal through the newest link mailed to ``email``."""
     client = app.test_client()
-    assert client.get(link_in_mail(app, email, "portal/enter/")).status_code == 302
+    assert follow_magic_link(client, link_in_mail(app, email, "portal/enter/")).status_code == 302
     return client
 
 

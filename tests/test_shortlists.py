@@ -381,3 +381,88 @@ def test_the_open_share_link_service_refuses_a_share_made_for_a_manager(app, hir
 
         with pytest.raises(NotFound):
             shortlists.open_share_link("")
+
+
+# -- one reviewer per outside link -------------------------------------------------------------------
+
+
+def test_opening_an_outside_link_by_get_joins_nobody(app, hiring):
+    _shortlist_id, link = outside_shortlist(app, hiring)
+    scanner = app.test_client()  # a mail scanner or link preview opens the link before the reviewer
+    for _ in range(3):
+        shown = scanner.get(link)
+        assert shown.status_code == 200 and 'name="name"' in text_of(shown)
+    with app.app_context():
+        share = db.session.scalar(db.select(ShortlistShare))
+        assert (share.reviewer_name, share.reviewer_key_hash) == (None, None)
+    reviewer = app.test_client()
+    assert submit(reviewer, link, {"name": "Dana Guest"}).status_code == 302
+    assert "Reviewing as Dana Guest" in text_of(reviewer.get(link))
+
+
+def test_an_outside_link_gives_one_reviewer_and_a_second_browser_cannot_add_reviews(app, hiring):
+    shortlist_id, link = outside_shortlist(app, hiring)
+    dana = app.test_client()
+    assert submit(dana, link, {"name": "Dana Guest"}).status_code == 302
+    review_link = f"{link}/{hiring['applications'][0]}"
+    page = text_of(dana.get(review_link))
+    rating_field = re.search(r'name="(rating_\d+)"', page).group(1)
+    assert submit(dana, review_link, {rating_field: "4", "recommendation": "yes"}).status_code == 302
+
+    other = app.test_client()  # the same link forwarded, or opened in a second browser
+    refused = other.get(link)
+    assert refused.status_code == 403 and "belongs to another reviewer" in text_of(refused)
+    assert "Dana" not in text_of(refused) and "Alice Anders" not in text_of(refused)
+    token = csrf_token(other, "/login")
+    joined = other.post(link, data={"csrf_token": token, "name": "Mallory"})
+    assert joined.status_code == 403
+    assert other.get(review_link).headers["Location"].endswith(link)
+    second = other.post(
+        f"{link}/{hiring['applications'][1]}",
+        data={"csrf_token": token, rating_field: "1", "recommendation": "strong_no"},
+    )
+    assert second.status_code == 302 and second.headers["Location"].endswith(link)
+
+    with app.app_context():
+        reviews = db.session.scalars(db.select(Review)).all()
+        assert [(review.reviewer_name, review.share_id is not None) for review in reviews] == [
+            ("Dana Guest", True)
+        ]
+        share = db.session.scalar(db.select(ShortlistShare))
+        assert share.reviewer_name == "Dana Guest" and len(share.reviewer_key_hash) == 64
+    assert audit(app, "shortlist.share_join_refused")
+    assert [
+        event.details.get("reviewer_name") for event in audit(app, "shortlist.share_reviewer_joined")
+    ] == ["Dana Guest"]
+
+    # Dana's browser keeps working, and the team sees who the link belongs to.
+    assert "What the reviewers said" in text_of(dana.get(review_link))
+    staff_page = text_of(browser(app, "rita@example.com").get(f"/app/reviews/shortlists/{shortlist_id}"))
+    assert "Reviewer: Dana Guest" in staff_page
+
+
+def test_a_browser_that_joined_before_links_had_one_reviewer_keeps_its_reviews(app, hiring):
+    _shortlist_id, link = outside_shortlist(app, hiring)
+    with app.app_context():
+        share_id = db.session.scalar(db.select(ShortlistShare.id))
+    earlier = app.test_client()
+    with earlier.session_transaction() as cookie:
+        cookie["shared_reviewers"] = {str(share_id): {"name": "Dana Guest", "key": "k" * 32}}
+    assert "Reviewing as Dana Guest" in text_of(earlier.get(link))
+    with app.app_context():
+        share = db.session.get(ShortlistShare, share_id)
+        assert share.reviewer_key_hash == hash_token("k" * 32)
+    assert app.test_client().get(link).status_code == 403
+
+
+def test_only_one_of_two_simultaneous_joins_wins(app, hiring):
+    _shortlist_id, _link = outside_shortlist(app, hiring)
+    with app.app_context():
+        share = db.session.scalar(db.select(ShortlistShare))
+        first = shortlists.join_share_link(share, "  Dana   Guest ")
+        assert first.name == "Dana Guest" and shortlists.share_reviewer(share, first.key) == first
+        with pytest.raises(shortlists.ShareTaken):
+            shortlists.join_share_link(share, "Mallory")
+        assert shortlists.share_reviewer(share, "someone-else") is None
+        db.session.commit()
+        assert db.session.get(ShortlistShare, share.id).reviewer_name == "Dana Guest"

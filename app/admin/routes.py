@@ -22,6 +22,7 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import attach_error, require_valid
 from app.core.storage import get_storage
+from app.core.urls import public_url
 from app.models import User
 from app.organizations import services as organizations
 from app.retention import services as retention_services
@@ -40,7 +41,7 @@ def send_invitation(actor: User, user: User, token: str) -> None:
         organization=actor.organization,
         inviter=actor,
         user=user,
-        link=url_for("auth.accept_invitation", token=token, _external=True),
+        link=public_url("auth.accept_invitation", token=token),
         expires_in_days=current_app.config["INVITE_TTL"].days,
     )
 

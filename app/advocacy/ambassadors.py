@@ -17,8 +17,8 @@ from app.core import mail
 from app.core.audit import record_audit
 from app.core.errors import Invalid, PermissionDenied
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import Role, User
-from app.portal.services import public_url
 from config import SUPPORTED_LANGUAGES
 
 MAX_IMPORT_ROWS = 500

@@ -11,12 +11,12 @@ from flask_login import current_user
 from app.advocacy import public_bp, referrals, services
 from app.advocacy.forms import DeclineForm, ReferralConfirmForm
 from app.applications.routes import MAX_REQUEST_BYTES, commit_or_delete_cv
-from app.applications.services import AlreadyApplied, ApplicantDetails, is_open
+from app.applications.services import AlreadyApplied, ApplicantDetails, is_open, notify_already_applied
 from app.applications.uploads import UnsafeUpload, inspect_cv, read_limited
 from app.core.extensions import csrf, db, limiter
 from app.core.forms import require_valid
 from app.journey import services as journey
-from app.models import Organization, Referral
+from app.models import Job, Organization, Referral
 from config import SUPPORTED_LANGUAGES
 
 FOLLOW_RATE_LIMIT = "120 per minute"
@@ -76,11 +76,14 @@ def referral(token: str):
         except UnsafeUpload as error:
             form.cv.errors = [error.message]
             return render_referral("advocacy/referral.html", item, token, form, 400)
-        except AlreadyApplied as error:
+        except AlreadyApplied:
+            # The referral is dropped and the page is the same as for a new application:
+            # only the address's owner hears, by e-mail, that they had applied already.
             db.session.rollback()
             referrals.decline_referral(db.session.get_one(Referral, item.id))
+            notify_already_applied(db.session.get_one(Job, job.id), form.email.data)
             db.session.commit()
-            return render_template("applications/already_applied.html", job=job, message=error.message), 409
+            return redirect(url_for("applications.thanks", org_slug=organization.slug, job_slug=job.slug))
         commit_or_delete_cv(application.cv_key)
     return redirect(url_for("applications.thanks", org_slug=organization.slug, job_slug=job.slug))
 

@@ -39,6 +39,7 @@ from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
 from app.core.storage import get_storage
+from app.core.urls import public_url
 from app.journey.attribution import Attribution
 from app.models import (
     Ambassador,
@@ -56,7 +57,6 @@ from app.models import (
     utcnow,
 )
 from app.pipeline.stages import stage_kind, stages_for
-from app.portal.services import public_url
 from config import SUPPORTED_LANGUAGES
 
 REFERRAL_TTL = timedelta(days=30)

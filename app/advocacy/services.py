@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from app.careers.services import all_open_jobs
 from app.core.errors import Invalid, NotFound
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import (
     Ambassador,
     AmbassadorShare,
@@ -24,7 +25,6 @@ from app.models import (
     User,
     utcnow,
 )
-from app.portal.services import public_url
 
 # The order share buttons appear in; "copy" is the plain link to paste anywhere.
 SHARE_CHANNELS: tuple[str, ...] = ("linkedin", "x", "facebook", "whatsapp", "email", "copy")

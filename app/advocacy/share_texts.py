@@ -16,6 +16,7 @@ from app.advocacy.services import CHANNEL_LABELS, SHARE_CHANNELS, ensure_share_l
 from app.core.audit import record_audit
 from app.core.errors import Invalid, PermissionDenied
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import (
     Ambassador,
     Job,
@@ -24,7 +25,6 @@ from app.models import (
     ShareText,
     User,
 )
-from app.portal.services import public_url
 from config import SUPPORTED_LANGUAGES
 
 PLACEHOLDERS = ("job", "organization", "link")

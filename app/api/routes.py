@@ -44,7 +44,7 @@ def jobs(org_slug: str):
     filters = services.parse_job_filters(request.args)
     organization = services.find_public_organization(org_slug)
     found = services.list_public_jobs(organization, filters)
-    return cacheable_json(services.jobs_document(current_app.config["PUBLIC_URL"], organization, found))
+    return cacheable_json(services.jobs_document(organization, found))
 
 
 @bp.get("/orgs/<org_slug>/jobs/<job_slug>")
@@ -53,4 +53,4 @@ def job(org_slug: str, job_slug: str):
     """One open job of the organization."""
     organization = services.find_public_organization(org_slug)
     found = services.find_public_job(organization, job_slug)
-    return cacheable_json(services.job_document(current_app.config["PUBLIC_URL"], organization, found))
+    return cacheable_json(services.job_document(organization, found))

@@ -9,13 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.core.errors import Invalid, NotFound
 from app.core.extensions import db
 from app.core.markdown import markdown_to_text
+from app.core.urls import public_url
 from app.models import EmploymentType, Job, JobStatus, Organization, WorkModel, utcnow
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
 from app.organizations.services import find_organization_by_slug
@@ -143,14 +143,14 @@ def brand_color(value: str | None, default: str) -> str:
     return value.lower() if value and COLOR.match(value) else default
 
 
-def job_url(public_url: str, organization: Organization, job: Job) -> str:
+def job_url(organization: Organization, job: Job) -> str:
     """The absolute, canonical address of a job page."""
-    return public_url + url_for("careers.job", org_slug=organization.slug, job_slug=job.slug)
+    return public_url("careers.job", org_slug=organization.slug, job_slug=job.slug)
 
 
-def careers_url(public_url: str, organization: Organization) -> str:
+def careers_url(organization: Organization) -> str:
     """The absolute address of the organization's career site."""
-    return public_url + url_for("careers.site", org_slug=organization.slug)
+    return public_url("careers.site", org_slug=organization.slug)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -163,7 +163,7 @@ def _timestamp(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def public_job(public_url: str, organization: Organization, job: Job) -> dict[str, Any]:
+def public_job(organization: Organization, job: Job) -> dict[str, Any]:
     """The public fields of a job, and nothing else."""
     salary = None
     if job.salary_min is not None or job.salary_max is not None:
@@ -188,37 +188,37 @@ def public_job(public_url: str, organization: Organization, job: Job) -> dict[st
         "valid_through": _timestamp(job.valid_through),
         "published_at": _timestamp(job.published_at),
         "language": job.language,
-        "url": job_url(public_url, organization, job),
+        "url": job_url(organization, job),
         "summary": summarize(job.description_md),
     }
 
 
-def public_organization(public_url: str, organization: Organization) -> dict[str, Any]:
+def public_organization(organization: Organization) -> dict[str, Any]:
     """The public face of an organization: name, slug, colours, logo and career site."""
     logo = None
     if organization.logo_key:
-        logo = public_url + url_for("system.organization_logo", slug=organization.slug)
+        logo = public_url("system.organization_logo", slug=organization.slug)
     return {
         "name": organization.name,
         "slug": organization.slug,
         "primary_color": brand_color(organization.primary_color, DEFAULT_PRIMARY_COLOR),
         "accent_color": brand_color(organization.accent_color, DEFAULT_ACCENT_COLOR),
         "logo_url": logo,
-        "careers_url": careers_url(public_url, organization),
+        "careers_url": careers_url(organization),
     }
 
 
-def jobs_document(public_url: str, organization: Organization, jobs: list[Job]) -> dict[str, Any]:
+def jobs_document(organization: Organization, jobs: list[Job]) -> dict[str, Any]:
     """The listing answered by the public API."""
     return {
-        "organization": public_organization(public_url, organization),
-        "jobs": [public_job(public_url, organization, job) for job in jobs],
+        "organization": public_organization(organization),
+        "jobs": [public_job(organization, job) for job in jobs],
     }
 
 
-def job_document(public_url: str, organization: Organization, job: Job) -> dict[str, Any]:
+def job_document(organization: Organization, job: Job) -> dict[str, Any]:
     """One job as answered by the public API."""
     return {
-        "organization": public_organization(public_url, organization),
-        "job": public_job(public_url, organization, job),
+        "organization": public_organization(organization),
+        "job": public_job(organization, job),
     }

@@ -17,7 +17,7 @@ from app.journey import services as journey
 from app.journey.attribution import Attribution
 from app.models import Job, Organization, Role
 from app.pipeline.stages import stage_names
-from app.voice.services import offer_after_applying, offer_from_token
+from app.voice.services import offer_after_applying, offer_from_token, offer_like_new
 
 # Room for the other fields and the multipart framing around a CV of the largest allowed size.
 MAX_REQUEST_BYTES = MAX_CV_BYTES + 256 * 1024
@@ -40,8 +40,12 @@ def apply(org_slug: str, job_slug: str):
     attribution = services.attribution_from_first_touch(form.attribution())
     try:
         application = submit_form(form, organization, job, attribution)
-    except services.AlreadyApplied as error:
-        return render_template("applications/already_applied.html", job=job, message=error.message), 409
+    except services.AlreadyApplied:
+        # The same answer as a new application: only the address's owner hears, by e-mail.
+        db.session.rollback()
+        services.notify_already_applied(job, form.email.data)
+        db.session.commit()
+        return redirect(url_for(".thanks", org_slug=org_slug, job_slug=job_slug, survey=offer_like_new(job)))
     except UnsafeUpload as error:
         form.cv.errors = [error.message]
         return render_apply(organization, job, form, 400)

@@ -7,7 +7,7 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +38,7 @@ from app.models import (
     ApplicationStage,
     ApplicationStageChange,
     Candidate,
+    CandidateAccessToken,
     Channel,
     EventType,
     Job,
@@ -55,6 +56,9 @@ from app.reviews import access
 APPLY_RATE_LIMIT = "10 per hour"
 APPLICATIONS_PER_PAGE = 50
 INSERT_ATTEMPTS = 3
+# Someone sending the form again with an address that applied gets the same page as a new
+# applicant; the address's owner is mailed instead, at most this often (a fresh link just went out).
+ALREADY_APPLIED_NOTICE_INTERVAL = timedelta(minutes=10)
 CHANNEL_LABELS = {
     Channel.CAREER_SITE: _l("Career site"),
     Channel.EMBED: _l("Job card on another site"),
@@ -259,13 +263,15 @@ def submit_application(
 
     The caller commits; if that fails it must delete ``application.cv_key``.
     """
-    if has_applied(job, applicant.email):
-        raise AlreadyApplied(already_applied_message(job))
     storage = get_storage()
+    # Stored before the duplicate check, so a repeat takes as long as a new application and the
+    # response time does not tell whether the address applied (the copy is deleted at once).
     stored = storage.save(
         document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
     )
     try:
+        if has_applied(job, applicant.email):
+            raise AlreadyApplied(already_applied_message(job))
         return insert_application(
             organization,
             job,
@@ -396,6 +402,44 @@ def already_applied_message(job: Job) -> str:
             "You have already applied for %(job)s. We have your application; you'll hear from us by e-mail.",
             job=job.title,
         )
+    )
+
+
+def notify_already_applied(job: Job, email: str) -> None:
+    """Mail the owner of ``email`` that they already applied to ``job``, with a fresh portal link.
+
+    The person who sent the form sees the same page as a new applicant, so only the address's
+    owner learns that it is known. Nothing about the first application changes.
+    """
+    candidate = db.session.scalar(
+        db.select(Candidate).where(
+            Candidate.organization_id == job.organization_id, Candidate.email == normalize_email(email)
+        )
+    )
+    if candidate is None or not has_applied(job, candidate.email):
+        return
+    recent_link = db.session.scalar(
+        db.select(CandidateAccessToken.id)
+        .where(
+            CandidateAccessToken.candidate_id == candidate.id,
+            CandidateAccessToken.created_at > utcnow() - ALREADY_APPLIED_NOTICE_INTERVAL,
+        )
+        .limit(1)
+    )
+    if recent_link is not None:
+        return  # a link went out moments ago; repeated submissions must not flood the inbox
+    organization = job.organization
+    mail.send_mail(
+        to=candidate.email,
+        subject=_l("You have already applied for %(job)s", job=job.title),
+        template="application_already_received",
+        organization=organization,
+        locale=candidate.language,
+        candidate=candidate,
+        job=job,
+        portal_link=portal_link_url(issue_portal_link(candidate)),
+        portal_link_days=PORTAL_LINK_TTL.days,
+        portal_request_url=link_request_url(organization),
     )
 
 

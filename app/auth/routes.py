@@ -22,6 +22,7 @@ from app.core.errors import Invalid
 from app.core.extensions import db, limiter
 from app.core.forms import attach_error
 from app.core.security import is_safe_redirect
+from app.core.urls import public_url
 from app.models import TokenPurpose, User
 
 
@@ -94,7 +95,7 @@ def forgot_password():
                 organization=user.organization,
                 locale=user.language,
                 user=user,
-                link=url_for("auth.reset_password", token=token, _external=True),
+                link=public_url("auth.reset_password", token=token),
             )
         db.session.commit()
         flash(_("If an account uses this address, a link to choose a new password is on its way."), "info")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, g, make_response, render_template, request, url_for
+from flask import Response, abort, g, make_response, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
@@ -28,6 +28,7 @@ from app.careers.services import (
     parse_job_filters,
     summarize_jobs,
 )
+from app.core.urls import public_url
 from app.models import Job, Organization, utcnow
 from app.organizations.services import find_organization_by_slug
 from config import SUPPORTED_LANGUAGES
@@ -36,11 +37,6 @@ FILTER_ARGS = ("team", "country", "work_model", "employment_type", "q")
 KEPT_ARGS = frozenset({*FILTER_ARGS, "page"})
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 FEED_CACHE = "public, max-age=300"
-
-
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL on the configured public address (never the request's host)."""
-    return current_app.config["PUBLIC_URL"] + url_for(endpoint, **values)
 
 
 def job_url(job: Job) -> str:

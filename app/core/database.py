@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Update, event
 
 from app.core.extensions import db
 
@@ -23,3 +25,13 @@ def configure_engine(app: Flask) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def updated_rows(statement: Update) -> int:
+    """Run an UPDATE in the current session and say how many rows it changed.
+
+    Conditional updates (``WHERE used_at IS NULL``) decide races between simultaneous requests:
+    exactly one of them sees 1.
+    """
+    result: Any = db.session.execute(statement)  # a CursorResult, which Session.execute types as Result
+    return int(result.rowcount)

@@ -2,17 +2,52 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, send_file
+from ipaddress import ip_address
+
+from flask import Response, abort, current_app, render_template, request, send_file
 
 from app.core.mail import list_outbox, outbox_file, read_outbox_message
 from app.dev import bp
 
+# Headers a proxy in front of the app uses to name the real client.
+FORWARDING_HEADERS = ("X-Forwarded-For", "X-Real-IP", "Forwarded")
+
 
 @bp.before_request
 def require_dev_outbox() -> None:
-    """Stay invisible unless the configuration enables the outbox (never in production)."""
-    if not current_app.config.get("DEV_OUTBOX_ENABLED"):
+    """Stay invisible (404) outside development and to anyone but a browser on this machine."""
+    if not current_app.config.get("DEV_OUTBOX_ENABLED") or not from_loopback():
         abort(404)
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether ``address`` is 127.0.0.0/8 or ::1 (anything unparsable is not)."""
+    try:
+        return ip_address((address or "").strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def from_loopback() -> bool:
+    """The client is on this machine: loopback peer, and no proxy in between naming someone else."""
+    if not is_loopback(request.remote_addr):
+        return False
+    # Behind a local proxy the peer is always loopback; whoever the proxy names must be local too.
+    for header in FORWARDING_HEADERS:
+        value = request.headers.get(header)
+        if value is None:
+            continue
+        if header == "Forwarded":
+            named = [
+                part.split("=", 1)[1].strip('"')
+                for part in value.replace(",", ";").split(";")
+                if part.strip().lower().startswith("for=")
+            ]
+        else:
+            named = value.split(",")
+        if not named or not all(is_loopback(address) for address in named):
+            return False
+    return True
 
 
 @bp.get("/outbox")

@@ -70,14 +70,13 @@ def frame(org_slug: str):
     organization = public.find_public_organization(org_slug)
     embed_host = services.embed_host_from(request.referrer)
     jobs = services.frame_jobs(organization, options)
-    public_url = current_app.config["PUBLIC_URL"]
     lang = options.lang or organization.default_language
     with force_locale(lang):
         return render_template(
             "embed/frame.html",
-            organization=public.public_organization(public_url, organization),
-            careers_link=services.tracked_link(public.careers_url(public_url, organization), embed_host),
-            cards=services.frame_cards(public_url, organization, jobs, embed_host),
+            organization=public.public_organization(organization),
+            careers_link=services.tracked_link(public.careers_url(organization), embed_host),
+            cards=services.frame_cards(organization, jobs, embed_host),
             layout=options.layout,
             lang=lang,
             embed_host=embed_host,

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import escape
 
 from app.api import services as public
 from app.core.errors import Invalid, NotFound
+from app.core.urls import public_url
 from app.models import Job, Organization
 
 LAYOUTS = ("list", "grid", "compact")
@@ -60,37 +60,34 @@ def parse_widget_options(values: Mapping[str, str]) -> WidgetOptions:
     )
 
 
-def script_snippet(public_url: str, organization: Organization, options: WidgetOptions) -> str:
+def script_snippet(organization: Organization, options: WidgetOptions) -> str:
     """The two lines of HTML that show the widget on any page."""
     attributes = "".join(f' data-{name}="{escape(value)}"' for name, value in options.attributes())
     return (
         f'<div data-openround-jobs="{escape(organization.slug)}"{attributes}></div>\n'
-        f'<script src="{escape(public_url + url_for("embed.loader"))}" async></script>'
+        f'<script src="{escape(public_url("embed.loader"))}" async></script>'
     )
 
 
-def frame_address(public_url: str, organization: Organization, options: WidgetOptions) -> str:
+def frame_address(organization: Organization, options: WidgetOptions) -> str:
     """The absolute address of the iframe variant with these options."""
-    query: dict[str, Any] = dict(options.attributes())
-    return public_url + url_for("embed.frame", org_slug=organization.slug, **query)
+    return public_url("embed.frame", org_slug=organization.slug, **dict(options.attributes()))
 
 
-def frame_snippet(public_url: str, organization: Organization, options: WidgetOptions, title: str) -> str:
+def frame_snippet(organization: Organization, options: WidgetOptions, title: str) -> str:
     """The iframe and its resizer, for pages that cannot run our script inline."""
     return (
-        f'<iframe src="{escape(frame_address(public_url, organization, options))}" title="{escape(title)}"'
+        f'<iframe src="{escape(frame_address(organization, options))}" title="{escape(title)}"'
         ' loading="lazy" style="width:100%;border:0" id="openround-jobs-frame"></iframe>\n'
-        f'<script src="{escape(public_url + url_for("embed.resizer"))}" async></script>'
+        f'<script src="{escape(public_url("embed.resizer"))}" async></script>'
     )
 
 
-def build_snippets(
-    public_url: str, organization: Organization, options: WidgetOptions, frame_title: str
-) -> dict[str, str]:
+def build_snippets(organization: Organization, options: WidgetOptions, frame_title: str) -> dict[str, str]:
     """Both snippets of the builder, by the names its page and its JSON use."""
     return {
-        "script_snippet": script_snippet(public_url, organization, options),
-        "frame_snippet": frame_snippet(public_url, organization, options, frame_title),
+        "script_snippet": script_snippet(organization, options),
+        "frame_snippet": frame_snippet(organization, options, frame_title),
     }
 
 
@@ -136,13 +133,11 @@ def card_meta(card: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def frame_cards(
-    public_url: str, organization: Organization, jobs: list[Job], embed_host: str
-) -> list[dict[str, Any]]:
+def frame_cards(organization: Organization, jobs: list[Job], embed_host: str) -> list[dict[str, Any]]:
     """Public job documents with a meta line and links that credit the embedding site."""
     cards = []
     for job in jobs:
-        card = public.public_job(public_url, organization, job)
+        card = public.public_job(organization, job)
         card["url"] = tracked_link(card["url"], embed_host)
         card["meta"] = card_meta(card)
         cards.append(card)

@@ -19,6 +19,7 @@ from app.core import mail
 from app.core.audit import record_audit
 from app.core.errors import Invalid, PermissionDenied
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import (
     Application,
     ApplicationStageChange,
@@ -30,7 +31,6 @@ from app.models import (
     utcnow,
 )
 from app.pipeline.stages import stages_for
-from app.portal.services import public_url
 
 logger = logging.getLogger(__name__)
 MIN_PROMISE_DAYS, MAX_PROMISE_DAYS = 1, 90

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import has_request_context, url_for
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
 from app.core.storage import get_storage
+from app.core.urls import public_url
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import Application, ApplicationStage, Candidate, Job, Role, User
@@ -31,7 +32,7 @@ from app.models.interview import (
 )
 from app.models.journey import EventType
 from app.pipeline.stages import advance_application
-from app.portal.services import PortalNotice, public_url
+from app.portal.services import PortalNotice
 
 OPEN_STATES = (InvitationState.SENT, InvitationState.OPENED, InvitationState.STARTED)
 INVITING_ROLES = (Role.ADMIN, Role.RECRUITER)
@@ -87,7 +88,7 @@ def find_invitation_by_token(raw: str, now: datetime | None = None) -> Interview
 
 def invitation_link(raw: str) -> str:
     """The absolute personal link of an invitation."""
-    return f"{current_app.config['PUBLIC_URL']}/interview/{raw}"
+    return public_url("answering.welcome", token=raw)
 
 
 def prompt_video_url(question: InterviewQuestion) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, render_template, request, url_for
+from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -25,7 +25,7 @@ def embed():
     valid = not request.args or form.validate()
     options = widgets.parse_widget_options(form.data) if valid else widgets.WidgetOptions()
     title = _("Jobs at %(name)s", name=organization.name)
-    snippets = widgets.build_snippets(current_app.config["PUBLIC_URL"], organization, options, title)
+    snippets = widgets.build_snippets(organization, options, title)
     status = 200 if valid else 400
     if request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json":
         return jsonify(snippets), status  # marketing.js refreshes the snippets while options change

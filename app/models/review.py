@@ -219,6 +219,11 @@ class ShortlistShare(Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An outside link belongs to one reviewer: the first to give their name. Their browser keeps a
+    # random key (in its session); only its hash is stored, and reviews through the link carry the key.
+    reviewer_name: Mapped[str | None] = mapped_column(String(120))
+    reviewer_key_hash: Mapped[str | None] = mapped_column(String(64))
+    reviewer_joined_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     shortlist: Mapped[Shortlist] = relationship(back_populates="shares")
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -15,7 +15,7 @@ from app.core.extensions import db, limiter
 from app.core.forms import attach_error, require_valid
 from app.core.storage import LocalStorage, ObjectNotFound, content_disposition, get_storage
 from app.feedback import inbox
-from app.models import Organization
+from app.models import Candidate, Organization
 from app.organizations.services import find_organization_by_slug
 from app.portal import bp, services
 from app.portal import export as exports
@@ -66,15 +66,25 @@ def render_portal(template: str, status: int = 200, **context: Any):
         return render_template(template, format_date=format_date, **context), status
 
 
-@bp.get("/enter/<token>")
+@bp.route("/enter/<token>", methods=["GET", "POST"])
 def enter(token: str):
-    """Exchange a magic link for a portal session, then move to the clean address."""
+    """A magic link: GET shows one button and spends nothing (mail scanners follow links); POST opens the portal."""
+    form = ConfirmForm()
+    if request.method == "POST":
+        require_valid(form)
     try:
-        candidate = services.redeem_portal_link(token)
+        if request.method == "GET":
+            candidate = services.check_portal_link(token)
+        else:
+            candidate = services.redeem_portal_link(token)
     except services.PortalLinkGone as error:
         if error.candidate is not None and g.candidate is not None and error.candidate.id == g.candidate.id:
             return redirect(url_for(".home"))  # opened twice in a browser that is already in
         return link_gone(error)
+    if request.method == "GET":
+        if g.candidate is not None and g.candidate.id == candidate.id:
+            return redirect(url_for(".home"))  # already in: keep the link for another browser
+        return render_enter(candidate, form)
     services.end_portal_session(g.portal_session)  # whoever was in before, in this browser
     _portal_session, raw = services.start_portal_session(candidate)
     services.record_portal_visit(candidate)
@@ -82,6 +92,13 @@ def enter(token: str):
     session.pop(EXPORT_KEY, None)
     session[services.SESSION_KEY] = raw
     return redirect(url_for(".home"))
+
+
+def render_enter(candidate: Candidate, form: ConfirmForm):
+    """The page behind a magic link, in the candidate's language and their organization's colours."""
+    g.organization = candidate.organization
+    with force_locale(candidate.language or candidate.organization.default_language):
+        return render_template("portal/enter.html", form=form, organization=candidate.organization)
 
 
 def link_gone(error: services.PortalLinkGone):

@@ -8,18 +8,18 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app.candidates.privacy import delete_candidate_data
 from app.core import mail
+from app.core.database import updated_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
 from app.core.signals import portal_notices_requested
+from app.core.urls import public_url
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import (
@@ -110,12 +110,6 @@ class PortalOverview:
     messages: list[PortalNotice] = field(default_factory=list)
 
 
-def public_url(endpoint: str, **values: Any) -> str:
-    """An absolute address on PUBLIC_URL, also outside a request (mail sent by jobs)."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
-
-
 # -- magic links ----------------------------------------------------------------------------
 
 
@@ -172,8 +166,26 @@ def request_portal_links(email: str, organization: Organization | None) -> int:
     return len(candidates)
 
 
+def check_portal_link(raw_token: str) -> Candidate:
+    """The candidate of a live magic link, without using it; PortalLinkGone when unknown, used or expired."""
+    return _live_access_token(raw_token).candidate
+
+
 def redeem_portal_link(raw_token: str) -> Candidate:
     """Use a magic link once; PortalLinkGone when it is unknown, used or expired."""
+    token = _live_access_token(raw_token)
+    # Conditional on still being unused, so two simultaneous clicks cannot both get in.
+    claimed = updated_rows(
+        db.update(CandidateAccessToken)
+        .where(CandidateAccessToken.id == token.id, CandidateAccessToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    if claimed != 1:
+        raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
+    return token.candidate
+
+
+def _live_access_token(raw_token: str) -> CandidateAccessToken:
     token = db.session.scalar(
         db.select(CandidateAccessToken).where(CandidateAccessToken.token_hash == hash_token(raw_token))
     )
@@ -183,15 +195,7 @@ def redeem_portal_link(raw_token: str) -> Candidate:
         raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
     if token.expires_at <= utcnow():
         raise PortalLinkGone(str(_l("This link has expired. Ask for a new one below.")), token.candidate)
-    # Conditional on still being unused, so two simultaneous clicks cannot both get in.
-    claimed = db.session.execute(
-        db.update(CandidateAccessToken)
-        .where(CandidateAccessToken.id == token.id, CandidateAccessToken.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
-        raise PortalLinkGone(str(_l("This link was already used. Ask for a new one below.")), token.candidate)
-    return token.candidate
+    return token
 
 
 # -- portal sessions ------------------------------------------------------------------------

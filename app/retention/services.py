@@ -47,6 +47,7 @@ from app.core import mail
 from app.core.audit import record_audit
 from app.core.errors import Invalid, PermissionDenied
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import (
     Application,
     ApplicationStage,
@@ -267,9 +268,7 @@ def portal_link_url(organization: Organization) -> str | None:
     """Where candidates ask for a link to their portal (in the organization's colours); None without a portal."""
     if PORTAL_LINK_ENDPOINT not in current_app.view_functions:
         return None
-    # Built on PUBLIC_URL: the job runs outside any request.
-    path = current_app.url_map.bind("localhost").build(PORTAL_LINK_ENDPOINT, {"org": organization.slug})
-    return current_app.config["PUBLIC_URL"] + path
+    return public_url(PORTAL_LINK_ENDPOINT, org=organization.slug)
 
 
 def organization_contact(organization: Organization) -> str | None:

@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from app.core import mail
 from app.core.errors import Invalid
 from app.core.extensions import db
+from app.core.urls import public_url
 from app.models import Application, Role, User
 from app.models.review import ReviewComment, Shortlist, ShortlistEntry, ShortlistShare
-from app.portal.services import public_url
 from app.reviews.access import share_is_active
 from app.reviews.services import pseudonym
 

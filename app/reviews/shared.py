@@ -6,7 +6,6 @@ link; a revoked or expired link answers 410 with a page that says so.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -55,29 +54,43 @@ def load_share(token: str) -> ShortlistShare:
 
 
 def outside_reviewer(share: ShortlistShare) -> services.Reviewer | None:
-    """The outside reviewer of this browser for this link, once they gave their name."""
+    """The link's one reviewer, when this browser is theirs (it holds their key)."""
     known = session.get(SESSION_KEY, {}).get(str(share.id))
-    if not known:
-        return None
-    return services.Reviewer(name=known["name"], share=share, key=known["key"])
+    key = known.get("key") if known else None
+    reviewer = shortlists.share_reviewer(share, key)
+    if reviewer is None and key and share.reviewer_key_hash is None:
+        # A browser that gave its name before links had one reviewer: it becomes that reviewer.
+        try:
+            reviewer = shortlists.join_share_link(share, known.get("name") or "", key)
+        except (shortlists.ShareTaken, Invalid):
+            return None
+    return reviewer
 
 
-def remember_reviewer(share: ShortlistShare, name: str) -> None:
-    """Keep the reviewer's name, and a random key for their reviews, in this browser's session."""
+def remember_reviewer(share: ShortlistShare, reviewer: services.Reviewer) -> None:
+    """Keep the reviewer's key for this link in this browser's session."""
     known = dict(session.get(SESSION_KEY, {}))
-    known[str(share.id)] = {"name": " ".join(name.split())[:120], "key": secrets.token_urlsafe(24)}
+    known[str(share.id)] = {"name": reviewer.name, "key": reviewer.key}
     session[SESSION_KEY] = known
+
+
+def link_taken(share: ShortlistShare, message: str | None = None):
+    """The 403 page of a link that already belongs to another reviewer."""
+    page = render_template("reviews/link_taken.html", share=share, message=message)
+    return page, 403
 
 
 @bp.get("/shared/<token>")
 @limiter.limit(SHARED_RATE_LIMIT)
 @private
 def shared_shortlist(token: str):
-    """The shared shortlist, after asking the outside reviewer's name once."""
+    """The shared shortlist; before anyone joined, a page asking the reviewer's name (GET joins nobody)."""
     share = load_share(token)
     reviewer = outside_reviewer(share)
     record_share_event(share, "shortlist.share_viewed")
     db.session.commit()
+    if reviewer is None and share.reviewer_key_hash is not None:
+        return link_taken(share)
     if reviewer is None:
         return render_template("reviews/shared_name.html", share=share, token=token, form=ReviewerNameForm())
     return render_template(
@@ -95,14 +108,25 @@ def shared_shortlist(token: str):
 @limiter.limit(SHARED_RATE_LIMIT)
 @private
 def shared_name(token: str):
-    """Remember who reviews through this link in this browser."""
+    """The first person to give their name becomes the link's one reviewer, in this browser."""
     share = load_share(token)
+    if outside_reviewer(share) is not None:
+        db.session.commit()
+        return redirect(url_for(".shared_shortlist", token=token))
     form = ReviewerNameForm()
     if not form.validate_on_submit():
         return render_template("reviews/shared_name.html", share=share, token=token, form=form), 400
-    remember_reviewer(share, form.name.data)
-    record_share_event(share, "shortlist.share_reviewer_joined")
+    try:
+        reviewer = shortlists.join_share_link(share, form.name.data)
+    except shortlists.ShareTaken as error:
+        record_share_event(share, "shortlist.share_join_refused")
+        db.session.commit()
+        return link_taken(share, error.message)
+    except Invalid as error:
+        attach_error(form, error)
+        return render_template("reviews/shared_name.html", share=share, token=token, form=form), 400
     db.session.commit()
+    remember_reviewer(share, reviewer)
     return redirect(url_for(".shared_shortlist", token=token))
 
 

@@ -11,14 +11,15 @@ from sqlalchemy.orm import joinedload
 
 from app.core import mail
 from app.core.audit import record_audit
+from app.core.database import updated_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
+from app.core.urls import public_url
 from app.models import Application, ApplicationStage, Job, Role, User, utcnow
 from app.models.interview import InterviewInvitation
 from app.models.review import Shortlist, ShortlistEntry, ShortlistShare
 from app.pipeline.stages import advance_application
-from app.portal.services import public_url
 from app.reviews.access import active_manager_shares, record_share_event, share_is_active
 from app.reviews.services import STARTED_INTERVIEW, Reviewer, Spread, pseudonym, ratings_for, reviewed_by
 
@@ -31,6 +32,10 @@ MAX_ENTRIES = 200
 
 class ShareGone(Gone):
     """The link was revoked or has expired."""
+
+
+class ShareTaken(PermissionDenied):
+    """The outside link already belongs to another reviewer (another browser gave its name first)."""
 
 
 @dataclass(frozen=True)
@@ -403,6 +408,44 @@ def open_share_link(raw: str, now: datetime | None = None) -> ShortlistShare:
         raise ShareGone(str(_l("This review link has expired.")))
     share.last_used_at = moment
     return share
+
+
+def share_reviewer(share: ShortlistShare, key: str | None) -> Reviewer | None:
+    """The link's reviewer when ``key`` (kept in their browser) is theirs; None otherwise."""
+    if not key or share.reviewer_key_hash is None or hash_token(key) != share.reviewer_key_hash:
+        return None
+    return Reviewer(name=share.reviewer_name or "", share=share, key=key)
+
+
+def join_share_link(share: ShortlistShare, name: str, key: str | None = None) -> Reviewer:
+    """Make the first person to give their name the link's one reviewer; ShareTaken for anyone after.
+
+    ``key`` adopts a browser key from before links had one reviewer (its earlier reviews stay theirs);
+    otherwise a new random key is made for the browser to keep.
+    """
+    name = " ".join(name.split())[:120]
+    if not name:
+        raise Invalid(str(_l("Tell us your name.")), field="name")
+    key = key or new_token()[0]
+    # Conditional on nobody having joined, so two browsers opening the link at once cannot both join.
+    joined = updated_rows(
+        db.update(ShortlistShare)
+        .where(ShortlistShare.id == share.id, ShortlistShare.reviewer_key_hash.is_(None))
+        .values(reviewer_name=name, reviewer_key_hash=hash_token(key), reviewer_joined_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(share, ["reviewer_name", "reviewer_key_hash", "reviewer_joined_at"])
+    if joined != 1:
+        raise ShareTaken(
+            str(
+                _l(
+                    "Someone else already reviews through this link. Each reviewer needs a link of "
+                    "their own: ask the team that sent it to you for one."
+                )
+            )
+        )
+    record_share_event(share, "shortlist.share_reviewer_joined", reviewer_name=name)
+    return Reviewer(name=name, share=share, key=key)
 
 
 def find_shared_application(share: ShortlistShare, public_id: str) -> Application:

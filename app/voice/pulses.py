@@ -5,16 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.audit import record_audit
+from app.core.database import updated_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
 from app.core.security import hash_token, new_token
+from app.core.urls import public_url
 from app.models import (
     Organization,
     Pulse,
@@ -283,13 +284,8 @@ def _mail_pulse_link(
         name=user.name,
         question=question,
         closes_on=pulse.closes_on,
-        pulse_url=_public_url("voice.pulse_answer", token=raw),
+        pulse_url=public_url("voice.pulse_answer", token=raw),
     )
-
-
-def _public_url(endpoint: str, **values: str) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 def open_due_pulses(today: date | None = None) -> int:
@@ -350,12 +346,12 @@ def record_pulse_answer(participation: PulseParticipation, *, score: int, commen
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise Invalid(str(_l("Keep the comment within 2000 characters.")), field="comment")
-    claimed = db.session.execute(
+    claimed = updated_rows(
         db.update(PulseParticipation)
         .where(PulseParticipation.id == participation.id, PulseParticipation.answered.is_(False))
         .values(answered=True)
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
+    )
     if claimed != 1:
         raise Conflict(str(_l("You already answered this pulse survey. Thank you!")))
     db.session.refresh(participation)

@@ -13,6 +13,7 @@ from app.careers.services import share_links
 from app.core.errors import Conflict, Invalid
 from app.core.extensions import csrf, db
 from app.core.forms import attach_error
+from app.core.urls import public_url
 from app.models import Role, Touchpoint
 from app.portal.services import SESSION_KEY as PORTAL_SESSION_KEY
 from app.portal.services import load_portal_session
@@ -85,7 +86,7 @@ def advocacy_context(target: services.SurveyTarget, score: int) -> dict[str, Any
     if not services.invites_to_advocate(target, score):
         return {"advocate": False}
     organization = target.organization
-    site_url = services.public_url("careers.site", org_slug=organization.slug)
+    site_url = public_url("careers.site", org_slug=organization.slug)
     with force_locale(target.language):
         links, _copy = share_links(site_url, _("Jobs at %(organization)s", organization=organization.name))
     return {

@@ -6,15 +6,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import record_audit
+from app.core.database import updated_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
 from app.core.security import hash_token, new_token
+from app.core.urls import public_url
 from app.models import (
     Application,
     Candidate,
@@ -169,6 +171,16 @@ def offer_after_applying(application: Application) -> str | None:
     return issue_survey_link(application, Touchpoint.APPLIED)
 
 
+def offer_like_new(job: Job) -> str | None:
+    """For a repeated application: a token shaped like ``offer_after_applying``'s, leading nowhere.
+
+    The thank-you address then looks the same whether or not the address had applied before.
+    """
+    if not touchpoint_enabled(job.organization_id, Touchpoint.APPLIED):
+        return None
+    return new_token()[0]
+
+
 def offer_from_token(raw_token: str | None) -> SurveyOffer | None:
     """The inline question of a thank-you page holding a survey token; None when there is nothing to ask."""
     if not raw_token or len(raw_token) > 100:
@@ -291,12 +303,12 @@ def record_survey_answer(target: SurveyTarget, *, score: int, comment: str, link
         raise Invalid(str(_l("Keep the comment within 2000 characters.")), field="comment")
     invitation = target.invitation or _ensure_invitation(target.application, target.touchpoint)
     # One conditional update decides between two simultaneous submissions.
-    claimed = db.session.execute(
+    claimed = updated_rows(
         db.update(SurveyInvitation)
         .where(SurveyInvitation.id == invitation.id, SurveyInvitation.answered.is_(False))
         .values(answered=True)
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]  # an UPDATE gives a CursorResult; Session.execute says Result
+    )
     if claimed != 1:
         raise Conflict(str(_l("You already answered this survey. Thank you!")))
     db.session.refresh(invitation)
@@ -352,12 +364,6 @@ def offer_decision_survey(
         job_title=application.job.title,
         survey_url=public_url("voice.survey", token=raw),
     )
-
-
-def public_url(endpoint: str, **values: str) -> str:
-    """An absolute address on PUBLIC_URL, also outside a request."""
-    path = current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["PUBLIC_URL"] + path
 
 
 # -- the portal -----------------------------------------------------------------------------------

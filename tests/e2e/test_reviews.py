@@ -179,6 +179,18 @@ def test_a_manager_sees_only_the_shared_shortlist_and_an_outside_link_works_unti
         guest.goto(link)
         assert guest.get_by_role("link", name="See the results").is_visible()
 
+        # The link is Dana's now: the same link in a second browser cannot add another reviewer.
+        forwarded_context = browser.new_context(locale="en-US")
+        try:
+            forwarded = forwarded_context.new_page()
+            response = forwarded.goto(link)
+            assert response.status == 403
+            heading = forwarded.get_by_role("heading", level=1).inner_text()
+            assert heading == "This review link belongs to another reviewer"
+            assert "Zelda" not in forwarded.content() and "Dana" not in forwarded.content()
+        finally:
+            forwarded_context.close()
+
         page.goto(shortlist_url)
         page.locator("tr", has_text="Dana at the agency").get_by_role("button", name="Revoke").click()
         assert page.get_by_text("Dana at the agency can no longer open this shortlist.").is_visible()

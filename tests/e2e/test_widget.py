@@ -81,12 +81,13 @@ def seed(app) -> dict[str, str]:
 
 def snippet(app, live_url: str, kind: str = "script", **options: str) -> str:
     """The snippet marketing would copy from the builder, pointing at the live server."""
+    app.config["PUBLIC_URL"] = live_url  # snippets are built on PUBLIC_URL
     with app.app_context(), app.test_request_context():
         organization = db.session.scalar(db.select(Organization).where(Organization.slug == "aurora"))
         chosen = services.parse_widget_options(options)
         if kind == "script":
-            return services.script_snippet(live_url, organization, chosen)
-        return services.frame_snippet(live_url, organization, chosen, "Jobs at Aurora Robotics")
+            return services.script_snippet(organization, chosen)
+        return services.frame_snippet(organization, chosen, "Jobs at Aurora Robotics")
 
 
 def events_in(request) -> list[dict]:
