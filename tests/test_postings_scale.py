@@ -78,3 +78,11 @@ def test_the_jobs_list_never_loads_a_relationship_lazily(app):
         # ... and what it does not show fails loudly instead of issuing a query per job.
         with pytest.raises(InvalidRequestError, match="lazy='raise'"):
             len(jobs[0].faqs)
+
+        # A hiring manager listing their own jobs is the job's hiring manager: their own
+        # relationships (the page header reads their organization) still load.
+        manager = jobs[0].hiring_manager
+        db.session.expunge_all()
+        manager = db.session.get(User, manager.id)
+        assert [job.title for job in services.list_jobs(manager)] == ["Job 1"]
+        assert manager.organization.slug == slug

@@ -167,11 +167,13 @@ def get_managed_job(actor: User, job_id: int) -> Job:
 
 
 # What the jobs list shows of each job, loaded with the jobs: the same few queries for 3 jobs or
-# 3,000. Anything else raises instead of quietly issuing a query per row.
+# 3,000. Any other relationship of a job raises instead of quietly issuing a query per row. The
+# hiring manager and the organization are shared with the rest of the request (the signed-in user
+# may be the hiring manager), so their own relationships keep loading as usual.
 JOB_LIST_LOADING = (
     selectinload(Job.locations).raiseload("*"),
-    joinedload(Job.hiring_manager),
-    joinedload(Job.organization),
+    joinedload(Job.hiring_manager).lazyload("*"),
+    joinedload(Job.organization).lazyload("*"),
     raiseload("*"),
 )
 
