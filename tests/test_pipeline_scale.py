@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
+from sqlalchemy.exc import InvalidRequestError
 
 from app.core.extensions import db
-from app.models import Role
+from app.models import Role, User
+from app.pipeline import services
 from bench.pipeline import seed_applications
 from tests.factories import make_job, make_organization, make_user
 from tests.helpers import login, text_of
@@ -76,3 +79,23 @@ def test_board_and_list_query_counts_are_equal_for_20_and_2000_applications(app,
     assert "2000 applications match" in listing and "Page 1 of 40" in listing
     small_list = queries_of(app, client, PAGES["list"].format(job=jobs[20]))[1]
     assert "20 applications match" in small_list and "Page 1 of" not in small_list
+
+
+def test_the_board_and_list_job_never_loads_a_relationship_lazily(app, client):
+    """The job behind the board and the list raises on a lazy load: a template using one fails here."""
+    with app.app_context():
+        organization = make_organization()
+        recruiter = make_user(organization, Role.RECRUITER, email="rita@example.com")
+        job_id = make_job(organization, "Robotics Engineer").id
+        db.session.commit()
+        recruiter_id = recruiter.id
+        db.session.expunge_all()
+        recruiter = db.session.get(User, recruiter_id)
+        job = services.find_pipeline_job(recruiter, job_id, for_page=True)
+        assert job.title == "Robotics Engineer"
+        with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+            len(job.organization.slug)
+    # The board and the list still render: their templates touch no relationship of the job.
+    login(client, "rita@example.com")
+    for name in ("board", "list"):
+        assert client.get(PAGES[name].format(job=job_id)).status_code == 200

@@ -45,7 +45,7 @@ def pipeline_days(days: int) -> str:
 @pipeline_required
 def board(job_id: int):
     """A job's applications in columns per stage."""
-    return render_board(services.find_pipeline_job(actor(), job_id))
+    return render_board(services.find_pipeline_job(actor(), job_id, for_page=True))
 
 
 def render_board(job: Job, status: int = 200, error: str | None = None):
@@ -102,7 +102,8 @@ def load_job(public_id: str) -> Job:
 @pipeline_required
 def job_list(job_id: int):
     """A job's applications as a filtered, sorted, searchable list with bulk actions on checked rows."""
-    job = services.find_pipeline_job(actor(), job_id)
+    # Only a GET is a page and nothing more; a bulk action hands the job to services that may load more.
+    job = services.find_pipeline_job(actor(), job_id, for_page=request.method == "GET")
     bulk = BulkForm()
     if request.method == "GET":
         return render_list(job, bulk)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, raiseload
 
 from app.core.audit import record_audit
 from app.core.errors import Invalid, NotFound, PermissionDenied
@@ -45,10 +45,15 @@ def require_pipeline_role(actor: User) -> None:
         raise PermissionDenied(str(_l("Only admins and recruiters can use the pipeline.")))
 
 
-def find_pipeline_job(actor: User, job_id: int) -> Job:
-    """A job of the actor's organization; NotFound otherwise."""
+def find_pipeline_job(actor: User, job_id: int, *, for_page: bool = False) -> Job:
+    """A job of the actor's organization (for a page: its relationships raise, never load); NotFound otherwise."""
     require_pipeline_role(actor)
-    job = db.session.scalar(select(Job).where(Job.id == job_id, Job.organization_id == actor.organization_id))
+    query = select(Job).where(Job.id == job_id, Job.organization_id == actor.organization_id)
+    if for_page:
+        # The board and the list show columns of the job only: a lazy load there would be a query
+        # per page view that nobody asked for, so it fails loudly instead.
+        query = query.options(raiseload("*"))
+    job = db.session.scalar(query)
     if job is None:
         raise NotFound(str(_l("We could not find this job.")))
     return job
@@ -135,6 +140,7 @@ def invite_templates(actor: User) -> list[InterviewTemplate]:
             select(InterviewTemplate)
             .where(InterviewTemplate.organization_id == actor.organization_id, has_question)
             .order_by(InterviewTemplate.name, InterviewTemplate.id)
+            .options(raiseload("*"))  # a choice list: id and name only
         )
     )
 

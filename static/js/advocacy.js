@@ -2,13 +2,11 @@
  *
  * Without this script the share buttons still open the networks and the links can be copied by
  * hand; only the "share" points are not recorded. Shares are posted to /app/advocacy/shares with
- * the page's CSRF token (keepalive, so leaving for the network's page does not cancel it).
+ * the page's CSRF token from core.js (keepalive, so leaving for the network's page does not cancel it).
  */
 (function () {
   "use strict";
 
-  var meta = document.querySelector('meta[name="csrf-token"]');
-  var csrfToken = meta ? meta.getAttribute("content") : "";
   var ENDPOINT = "/app/advocacy/shares";
 
   function recordShare(element) {
@@ -20,7 +18,7 @@
         method: "POST",
         credentials: "same-origin",
         keepalive: true,
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken },
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": window.Openround.csrfToken() },
         body: JSON.stringify({ job: job, channel: channel }),
       })
       .catch(function () {});

@@ -151,7 +151,7 @@
       .catch(function () {
         failures += 1;
         if (statusEl) statusEl.textContent = root.dataset.offlineText;
-        schedule(Math.min(30000, pollMs * Math.pow(2, failures)));
+        schedule(window.Openround.backoff(failures, { backoff: pollMs, max: 30000 }));
       });
   }
 

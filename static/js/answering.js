@@ -1,38 +1,18 @@
 /* The candidate's interview: device check, written-answer counter, and video answers that are
-   recorded, kept in IndexedDB until the server confirms them, and uploaded with retries. */
+   recorded, kept in IndexedDB until the server confirms them, and uploaded with retries.
+   Requests to the app (with the CSRF token) and the retry rules come from core.js. */
 (function () {
   "use strict";
+
+  var core = window.Openround;
 
   var MIME_TYPES = ["video/webm;codecs=vp9,opus", "video/webm;codecs=vp8,opus", "video/webm", "video/mp4"];
   var DB_NAME = "openround-interview";
   var STORE = "pending";
   var MAX_BACKOFF_MS = 60000;
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
   function format(message, value) {
     return (message || "").replace("%s", value);
-  }
-
-  function postJson(url, body) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        if (!response.ok) {
-          var error = new Error((data.error && data.error.message) || response.statusText);
-          error.status = response.status;
-          throw error;
-        }
-        return data;
-      });
-    });
   }
 
   function pickMimeType() {
@@ -90,7 +70,7 @@
     var resultUrl = root.dataset.resultUrl;
 
     function report(outcome) {
-      postJson(resultUrl, { outcome: outcome }).catch(function () { /* counting is best effort */ });
+      core.postJson(resultUrl, { outcome: outcome }).catch(function () { /* counting is best effort */ });
     }
 
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
@@ -315,10 +295,6 @@
       }, Promise.resolve());
     }
 
-    function retriable(error) {
-      return !error.status || error.status >= 500 || error.status === 408 || error.status === 429;
-    }
-
     function send(record, attempt) {
       uploading = record;
       show([]);
@@ -337,7 +313,7 @@
       // interrupted upload left in storage is overwritten, never stored twice.
       var step = record.key
         ? Promise.resolve()
-        : postJson(data.ticketUrl, {
+        : core.postJson(data.ticketUrl, {
             content_type: record.type, key: record.uploadKey || "", size: record.blob.size
           }).then(function (ticket) {
             record.uploadKey = ticket.key;
@@ -350,7 +326,7 @@
             });
           });
       step.then(function () {
-        return postJson(data.confirmUrl, { key: record.key, duration: record.duration });
+        return core.postJson(data.confirmUrl, { key: record.key, duration: record.duration });
       }).then(function (result) {
         uploading = null;
         progressWrap.hidden = true;
@@ -365,8 +341,9 @@
           retryTimer = window.setTimeout(function () { send(record, attempt + 1); }, 0);
           return;
         }
-        if (retriable(error)) {
-          var delay = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, attempt));
+        // Retried by hand (not core.retry): the "Try again" button and coming back online cut the wait.
+        if (core.isRetryable(error)) {
+          var delay = core.backoff(attempt, { backoff: 1000, max: MAX_BACKOFF_MS });
           say(format(messages.retrying, Math.round(delay / 1000)));
           show(["retry"]);
           retryTimer = window.setTimeout(function () { send(record, attempt + 1); }, delay);

@@ -4,18 +4,10 @@
  *   card's own form (its CSRF token) and answered in JSON; the card's "Move to" form stays the
  *   keyboard alternative.
  * - The list: a "select all on this page" checkbox.
- * - Forms with data-confirm ask before submitting.
+ * Forms with data-confirm are handled by core.js for every page.
  */
 (function () {
   "use strict";
-
-  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.getAttribute("data-confirm"))) {
-        event.preventDefault();
-      }
-    });
-  });
 
   var selectAll = document.querySelector("[data-select-all]");
   if (selectAll) {

@@ -1,23 +1,13 @@
 /*
- * Enhancements for the job pages; everything works without this file.
- * - forms with data-confirm ask before submitting (close a job, remove a photo…);
+ * Enhancements for the job form and the testimonials page; everything works without this file.
  * - location and FAQ lists get an "add another" button that clones the last row;
  * - the testimonial form fills the shown name from the chosen colleague.
+ * (Forms with data-confirm are handled by core.js for every page.)
  */
 (function () {
   "use strict";
 
   var MAX_ROWS = 30;
-
-  function confirmForms() {
-    document.querySelectorAll("form[data-confirm]").forEach(function (form) {
-      form.addEventListener("submit", function (event) {
-        if (!window.confirm(form.getAttribute("data-confirm"))) {
-          event.preventDefault();
-        }
-      });
-    });
-  }
 
   function renumber(row, index) {
     var pattern = /^(locations|faqs)-\d+-/;
@@ -96,7 +86,6 @@
   }
 
   function start() {
-    confirmForms();
     addRowButtons();
     prefillAuthor();
   }

@@ -7,11 +7,13 @@
  * re-record, then upload through a storage ticket (POST fields + file, with progress), retried
  * with backoff, and confirmed with the server. The recording is kept until the server confirmed.
  * Texts come from data-label-* and data-msg-* attributes (translated by the page) with English
- * fallbacks. The CSRF token is read from <meta name="csrf-token"> and sent as X-CSRFToken to the
- * app's own routes (never to the storage URL). Fires "recorder:confirmed" on the root when done.
+ * fallbacks. Requests to the app's own routes go through core.js (Openround.postJson sends the
+ * CSRF token; never to the storage URL). Fires "recorder:confirmed" on the root when done.
  */
 (function () {
   "use strict";
+
+  var core = window.Openround;
 
   var MIME_CANDIDATES = [
     "video/webm;codecs=vp9,opus",
@@ -63,45 +65,10 @@
     return base === "video/mp4" ? "video/mp4" : "video/webm";
   }
 
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.getAttribute("content") : "";
-  }
-
   function formatSeconds(total) {
     var minutes = Math.floor(total / 60);
     var seconds = Math.floor(total % 60);
     return minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-  }
-
-  function sleep(ms) {
-    return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
-  }
-
-  /** An error carrying the HTTP status and the server's message, if any. */
-  function HttpError(status, message) {
-    this.status = status;
-    this.message = message || "";
-  }
-
-  function postJson(url, payload) {
-    return fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrfToken(),
-      },
-      body: JSON.stringify(payload),
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) {
-          throw new HttpError(response.status, body && body.error ? body.error.message : "");
-        }
-        return body;
-      });
-    });
   }
 
   /** POST the ticket's fields, then the file, reporting progress (fraction 0..1). */
@@ -123,18 +90,13 @@
         if (xhr.status >= 200 && xhr.status < 300) {
           resolve();
         } else {
-          reject(new HttpError(xhr.status, ""));
+          reject(new core.HttpError(xhr.status, ""));
         }
       });
-      xhr.addEventListener("error", function () { reject(new HttpError(0, "")); });
-      xhr.addEventListener("timeout", function () { reject(new HttpError(0, "")); });
+      xhr.addEventListener("error", function () { reject(new core.HttpError(0, "")); });
+      xhr.addEventListener("timeout", function () { reject(new core.HttpError(0, "")); });
       xhr.send(data);
     });
-  }
-
-  function isRetryable(error) {
-    var status = error && typeof error.status === "number" ? error.status : 0;
-    return status === 0 || status === 408 || status === 429 || status >= 500;
   }
 
   function Recorder(root) {
@@ -375,20 +337,19 @@
     self.progress.value = 0;
     self.setStatus(self.text.msgUploading, false);
 
-    function attempt(index) {
-      return self.uploadOnce().catch(function (error) {
-        if (isRetryable(error) && index < RETRY_DELAYS_MS.length) {
-          self.setStatus(self.text.msgRetrying, true);
-          return sleep(RETRY_DELAYS_MS[index]).then(function () {
+    return core
+      .retry(
+        function (attempt) {
+          if (attempt > 0) {
             self.setStatus(self.text.msgUploading, false);
-            return attempt(index + 1);
-          });
+          }
+          return self.uploadOnce();
+        },
+        {
+          backoff: RETRY_DELAYS_MS,
+          onRetry: function () { self.setStatus(self.text.msgRetrying, true); },
         }
-        throw error;
-      });
-    }
-
-    return attempt(0)
+      )
       .then(function (result) {
         self.uploading = false;
         self.progress.value = 100;
@@ -405,8 +366,8 @@
       .catch(function (error) {
         self.uploading = false;
         var message = error && error.status === 413 ? self.text.msgTooLarge : self.text.msgFailed;
-        if (error && error.message && error.status >= 400 && error.status < 500 && error.status !== 413) {
-          message = error.message + " " + self.text.msgFailed;
+        if (error && error.serverMessage && error.status >= 400 && error.status < 500 && error.status !== 413) {
+          message = error.serverMessage + " " + self.text.msgFailed;
         }
         self.setStatus(message, true);
         self.show(["retry", "rerecord"]);
@@ -419,17 +380,17 @@
     var type = baseType(self.mimeType);
     var filename = type === "video/mp4" ? "recording.mp4" : "recording.webm";
     // A fresh ticket each attempt: an earlier one may have expired while waiting.
-    return postJson(self.ticketUrl, { content_type: type })
+    return core.postJson(self.ticketUrl, { content_type: type })
       .then(function (ticket) {
         if (ticket.max_size && self.blob.size > ticket.max_size) {
-          throw new HttpError(413, "");
+          throw new core.HttpError(413, "");
         }
         return uploadWithTicket(ticket, self.blob, filename, function (fraction) {
           self.progress.value = Math.round(fraction * 100);
         }).then(function () { return ticket; });
       })
       .then(function (ticket) {
-        return postJson(self.confirmUrl, { key: ticket.key });
+        return core.postJson(self.confirmUrl, { key: ticket.key });
       });
   };
 
