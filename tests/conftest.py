@@ -32,6 +32,7 @@ from app.core.extensions import db, limiter
 from config import TestingConfig
 
 pytest_plugins = [
+    "tests.fixtures.strict",
     "tests.fixtures.s3",
     "tests.fixtures.smtp",
     "tests.fixtures.browser",
@@ -39,33 +40,6 @@ pytest_plugins = [
 ]
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def strict() -> bool:
-    """Whether skips count as failures: under CI every service and tool must be there."""
-    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
-    """Under CI, turn a skip (a missing PostgreSQL, Redis, Chromium, S3…) into a failure."""
-    report = yield
-    if strict() and report.skipped and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        report.outcome = "failed"
-        report.longrepr = f"Under CI a skip is a failure (every service and tool must be present): {reason}"
-    return report
-
-
-def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    """Say plainly, outside CI, how much of the suite was skipped for want of a service or tool."""
-    skipped = terminalreporter.stats.get("skipped", [])
-    if skipped and not strict():
-        terminalreporter.write_line(
-            f"{len(skipped)} tests skipped for want of a service or tool (listed above); "
-            "CI (CI=true, .ci/run) treats each as a failure.",
-            yellow=True,
-        )
 
 
 def runs_once(item: pytest.Item) -> bool:
