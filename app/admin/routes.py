@@ -16,8 +16,9 @@ from app.admin.forms import (
     ConfirmForm,
     InviteUserForm,
     RetentionForm,
+    SecurityForm,
 )
-from app.auth.decorators import admin_required
+from app.auth.decorators import admin_required, recent_authentication_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import attach_error, require_valid
@@ -159,8 +160,7 @@ def organization():
                 get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
-    retention_form = RetentionForm(formdata=None, obj=actor.organization)
-    return render_organization(form, retention_form, 400 if form.errors else 200)
+    return render_organization(form, status=400 if form.errors else 200)
 
 
 @bp.post("/organization/retention")
@@ -184,13 +184,45 @@ def retention():
             db.session.commit()
             flash(_("Retention settings saved."), "success")
             return redirect(url_for("admin.organization"))
-    return render_organization(BrandingForm(formdata=None, obj=actor.organization), form, 400)
+    return render_organization(retention_form=form, status=400)
 
 
-def render_organization(branding_form: BrandingForm, retention_form: RetentionForm, status: int):
-    """The organization page with its two forms (either possibly carrying errors)."""
+@bp.post("/organization/security")
+@admin_required
+@recent_authentication_required("admin.organization")
+def security():
+    """Who must use two-step sign-in, and which internal domains staff addresses may use."""
+    form = SecurityForm()
+    if form.validate_on_submit():
+        try:
+            organizations.update_security_settings(
+                current_user._get_current_object(),
+                mfa_policy=form.mfa_policy.data,
+                staff_email_domains=form.staff_email_domains.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Security settings saved."), "success")
+            return redirect(url_for("admin.organization"))
+    return render_organization(security_form=form, status=400)
+
+
+def render_organization(
+    branding_form: BrandingForm | None = None,
+    retention_form: RetentionForm | None = None,
+    security_form: SecurityForm | None = None,
+    status: int = 200,
+):
+    """The organization page with its three forms (any possibly carrying errors)."""
+    organization = current_user.organization
     return render_template(
-        "admin/organization.html", form=branding_form, retention_form=retention_form
+        "admin/organization.html",
+        form=branding_form or BrandingForm(formdata=None, obj=organization),
+        retention_form=retention_form or RetentionForm(formdata=None, obj=organization),
+        security_form=security_form or SecurityForm(formdata=None, obj=organization),
     ), status
 
 

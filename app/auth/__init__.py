@@ -1,4 +1,4 @@
-"""Staff authentication: login, logout, password reset, invitations, server-side sessions."""
+"""Staff authentication: login (with two-step sign-in), logout, password reset, invitations, sessions."""
 
 from __future__ import annotations
 
@@ -21,4 +21,4 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     login_manager.user_loader(load_session_user)
 
 
-from app.auth import routes  # noqa: E402, F401
+from app.auth import account_routes, routes  # noqa: E402, F401
