@@ -44,7 +44,7 @@ class MfaPolicy:
 def _secret_keys() -> list[bytes]:
     return [
         current_app.config["SECRET_KEY"].encode(),
-        *(key.encode() for key in current_app.config.get("SECRET_KEY_FALLBACKS", [])),
+        *(key.encode() for key in (current_app.config.get("SECRET_KEY_FALLBACKS") or [])),
     ]
 
 

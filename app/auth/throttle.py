@@ -121,7 +121,7 @@ def record_second_factor_failure(user_id: int) -> None:
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
-    keys = [*current_app.config.get("SECRET_KEY_FALLBACKS", []), current_app.config["SECRET_KEY"]]
+    keys = [*(current_app.config.get("SECRET_KEY_FALLBACKS") or []), current_app.config["SECRET_KEY"]]
     return URLSafeTimedSerializer(keys, salt=salt)
 
 
