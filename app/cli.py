@@ -8,7 +8,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from app.admin.services import create_user, parse_role
+from app.admin.services import create_user, parse_role, reset_member_mfa
+from app.auth.services import find_user_by_email
 from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
@@ -70,6 +71,18 @@ def user_create(org_slug: str, email: str, name: str, role: str) -> None:
     except DomainError as error:
         fail(error.message)
     click.echo(f"Created {user.role.value} {user.email} in {organization.slug}.")
+
+
+@user_group.command("reset-mfa")
+@click.option("--email", required=True)
+def user_reset_mfa(email: str) -> None:
+    """Remove an account's two-step sign-in (lost phone and recovery codes) and end its sessions."""
+    user = find_user_by_email(email)
+    if user is None:
+        fail(f"No staff account uses {email}.")
+    reset_member_mfa(None, user)
+    db.session.commit()
+    click.echo(f"Two-step sign-in removed for {user.email}; they sign in with their password.")
 
 
 @click.command("seed-demo")

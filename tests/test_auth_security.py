@@ -513,3 +513,27 @@ def test_one_rule_for_staff_addresses(email, internal, accepted):
         else:
             assert accepted and normalized == email.strip().lower()
             assert email_shape_problem(email) is None  # whatever can be created passes sign-in's check
+
+
+def test_an_admin_or_the_cli_resets_a_lost_second_factor(app, client, runner):
+    with app.app_context():
+        organization = make_organization()
+        make_user(organization, Role.ADMIN, email="boss@example.com")
+        make_user(organization, Role.RECRUITER, email="rita@example.com")
+        db.session.commit()
+        rita_id = _user("rita@example.com").id
+    rita = app.test_client()
+    login(rita, "rita@example.com")
+    _enrol(rita)
+    login(client, "boss@example.com")
+    assert "Reset two-step sign-in" in text_of(client.get("/admin/users"))
+    assert submit(client, "/admin/users", {}, action=f"/admin/users/{rita_id}/reset-mfa").status_code == 302
+    assert rita.get("/app/").status_code == 302  # her sessions ended
+    assert login(rita, "rita@example.com").headers["Location"].endswith("/app/")  # password alone now
+
+    _enrol(rita)
+    result = runner.invoke(args=["user", "reset-mfa", "--email", "Rita@example.com"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert not _user("rita@example.com").mfa_enabled
+    assert runner.invoke(args=["user", "reset-mfa", "--email", "nobody@example.com"]).exit_code != 0

@@ -131,6 +131,22 @@ def deactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/reset-mfa")
+@admin_required
+@recent_authentication_required("admin.users")
+def reset_mfa(user_id: int):
+    """Remove a colleague's second factor (lost phone and recovery codes)."""
+    require_valid(ConfirmForm())
+    actor = current_user._get_current_object()
+    user = services.reset_member_mfa(actor, services.get_member(actor, user_id))
+    db.session.commit()
+    flash(
+        _("%(name)s can sign in with their password and set up two-step sign-in again.", name=user.name),
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
 def reactivate(user_id: int):

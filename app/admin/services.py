@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit import record_audit
 from app.auth.emails import check_staff_email
+from app.auth.mfa import remove_second_factor
 from app.auth.services import (
     check_new_password,
     expire_unused_tokens,
@@ -130,6 +131,24 @@ def deactivate_user(actor: User, user_id: int) -> User:
     # A later reactivation must not bring an old invitation or reset link back to life.
     expire_unused_tokens(user)
     record_audit(actor.organization_id, actor, "user.deactivated", "user", user.id)
+    return user
+
+
+def reset_member_mfa(actor: User | None, user: User) -> User:
+    """Remove the second factor of someone who lost their phone and codes; their sessions end.
+
+    They sign in with their password next time and enrol again if the organization requires it.
+    ``actor`` is None when done from the command line.
+    """
+    if actor is not None:
+        _require_admin(actor)
+        if user.organization_id != actor.organization_id:
+            raise NotFound(str(_l("No such colleague in your organization.")))
+        if user.id == actor.id:
+            raise Invalid(str(_l("Use your own security page to change your two-step sign-in.")))
+    remove_second_factor(user)
+    revoke_all_sessions(user)
+    record_audit(user.organization_id, actor, "user.mfa_reset", "user", user.id)
     return user
 
 

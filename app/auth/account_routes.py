@@ -23,6 +23,10 @@ ENROLMENT_ENDPOINTS = frozenset(
 @bp.before_app_request
 def keep_staff_sessions_honest():
     """Note session use (for the idle timeout) and send people who must enrol to the enrolment page."""
+    # Requests without a session cookie (public pages, the widget, feeds) are left alone, so
+    # their responses do not start to vary by cookie.
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None
     if request.endpoint is None or request.endpoint == "static" or not current_user.is_authenticated:
         return None
     if services.touch_session(current_user.current_session):

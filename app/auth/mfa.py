@@ -205,8 +205,13 @@ def disable_mfa(user: User) -> None:
     """Turn two-step sign-in off, unless the organization requires it of this person."""
     if mfa_required(user):
         raise Conflict(str(_l("Your organization requires two-step sign-in, so it cannot be turned off.")))
+    remove_second_factor(user)
+    record_audit(user.organization_id, user, "user.mfa_disabled", "user", user.id)
+
+
+def remove_second_factor(user: User) -> None:
+    """Forget the user's TOTP secret and recovery codes (callers check who may do this)."""
     user.mfa_secret = None
     user.mfa_enabled_at = None
     user.mfa_last_step = None
     db.session.execute(db.delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
-    record_audit(user.organization_id, user, "user.mfa_disabled", "user", user.id)
