@@ -108,26 +108,36 @@ def login():
             return render_template("auth/login.html", form=form), 423
         user = services.authenticate(email, form.password.data)
         if user is None:
-            if throttle.record_login_failure(email, ip):
-                owner = services.find_user_by_email(email)
-                if owner is not None and owner.active:
-                    send_unlock_mail(owner)
-                    db.session.commit()
+            count_failed_sign_in(email, ip)
             form.form_errors.append(_("The e-mail or password is not correct."))
             return render_template("auth/login.html", form=form), 401
         throttle.record_login_success(email, ip)
         if user.mfa_enabled:
-            db.session.commit()  # a rehashed password is kept even if the second step never comes
-            session[PENDING_KEY] = {
-                "user": user.id,
-                "at": int(datetime.now(UTC).timestamp()),
-                "next": safe_next(request.args.get("next")),
-            }
-            return redirect(url_for("auth.second_factor"))
+            return await_second_factor(user)
         sign_in(user)
         db.session.commit()
         return redirect_after_login()
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+def count_failed_sign_in(email: str, ip: str | None) -> None:
+    """Count a failure; when it locks the account, mail the owner (if there is one) an unlock link."""
+    if throttle.record_login_failure(email, ip):
+        owner = services.find_user_by_email(email)
+        if owner is not None and owner.active:
+            send_unlock_mail(owner)
+            db.session.commit()
+
+
+def await_second_factor(user: User):
+    """Remember in this browser that the password was right, then ask for the code."""
+    db.session.commit()  # a rehashed password is kept even if the second step never comes
+    session[PENDING_KEY] = {
+        "user": user.id,
+        "at": int(datetime.now(UTC).timestamp()),
+        "next": safe_next(request.args.get("next")),
+    }
+    return redirect(url_for("auth.second_factor"))
 
 
 def pending_user() -> tuple[User, str | None] | None:
