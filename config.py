@@ -143,7 +143,15 @@ class Config:
 
         self.INVITE_TTL = timedelta(days=int(env.get("INVITE_TTL_DAYS") or 7))
         self.PASSWORD_RESET_TTL = timedelta(minutes=int(env.get("PASSWORD_RESET_TTL_MINUTES") or 60))
-        self.LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+        # Failed sign-ins: per account from one address, per address across accounts, and per
+        # account from every address (then the account waits for its owner's e-mailed unlock link).
+        self.LOGIN_FAILURE_LIMIT = env.get("LOGIN_FAILURE_LIMIT") or "10 per 15 minutes"
+        self.LOGIN_ADDRESS_FAILURE_LIMIT = env.get("LOGIN_ADDRESS_FAILURE_LIMIT") or "50 per 15 minutes"
+        self.LOGIN_ACCOUNT_FAILURE_LIMIT = env.get("LOGIN_ACCOUNT_FAILURE_LIMIT") or "30 per 15 minutes"
+        self.LOGIN_UNLOCK_TTL = timedelta(hours=int(env.get("LOGIN_UNLOCK_TTL_HOURS") or 24))
+        self.MFA_FAILURE_LIMIT = env.get("MFA_FAILURE_LIMIT") or "10 per 15 minutes"
+        self.SESSION_IDLE_TIMEOUT = timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES") or 60))
+        self.REAUTHENTICATION_WINDOW = timedelta(minutes=int(env.get("REAUTHENTICATION_MINUTES") or 10))
         # AGPL-3.0 section 13: every page links to the source of the version this server runs.
         # Whoever runs a modified version points this at their own published source.
         self.SOURCE_CODE_URL = env.get("SOURCE_CODE_URL") or f"{self.PUBLIC_URL}/source"

@@ -96,6 +96,7 @@ ROUTE_MODULES = (
     "app.answering.routes",
     "app.api.routes",
     "app.applications.routes",
+    "app.auth.account_routes",
     "app.auth.routes",
     "app.careers.routes",
     "app.dashboard.routes",

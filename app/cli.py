@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from app.admin.services import create_user, parse_role
+from app.admin.services import create_user, parse_role, reset_member_mfa
+from app.auth.services import find_user_by_email
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.urls import public_url
@@ -16,7 +18,7 @@ from app.demo import seed_demo
 from app.organizations.services import create_organization, find_organization_by_slug
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """Print a clear message to stderr and exit with status 1."""
     db.session.rollback()
     raise click.ClickException(message)
@@ -71,6 +73,18 @@ def user_create(org_slug: str, email: str, name: str, role: str) -> None:
     except DomainError as error:
         fail(error.message)
     click.echo(f"Created {user.role.value} {user.email} in {organization.slug}.")
+
+
+@user_group.command("reset-mfa")
+@click.option("--email", required=True)
+def user_reset_mfa(email: str) -> None:
+    """Remove an account's two-step sign-in (lost phone and recovery codes) and end its sessions."""
+    user = find_user_by_email(email)
+    if user is None:
+        fail(f"No staff account uses {email}.")
+    reset_member_mfa(None, user)
+    db.session.commit()
+    click.echo(f"Two-step sign-in removed for {user.email}; they sign in with their password.")
 
 
 @click.command("seed-demo")

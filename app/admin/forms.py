@@ -13,8 +13,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from app.auth.emails import StaffEmail
+from app.auth.mfa import MfaPolicy
 from app.models import Role
 from app.retention.services import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, RetentionAction
 
@@ -40,7 +42,7 @@ class InviteUserForm(FlaskForm):
     """Who to invite and with which role."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), StaffEmail(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.RECRUITER.value)
     submit = SubmitField(_l("Send invitation"))
 
@@ -105,3 +107,25 @@ class RetentionForm(FlaskForm):
     )
     retention_action = SelectField(_l("Then"), choices=RETENTION_ACTION_CHOICES)
     save_retention = SubmitField(_l("Save retention settings"))
+
+
+MFA_POLICY_CHOICES = [
+    SelectChoice(MfaPolicy.OFF, _l("Nobody: each person chooses")),
+    SelectChoice(MfaPolicy.ADMINS, _l("Administrators")),
+    SelectChoice(MfaPolicy.EVERYONE, _l("Everyone")),
+]
+
+
+class SecurityForm(FlaskForm):
+    """Who must use two-step sign-in, and the internal domains allowed for staff addresses."""
+
+    mfa_policy = SelectField(_l("Two-step sign-in is required for"), choices=MFA_POLICY_CHOICES)
+    staff_email_domains = TextAreaField(
+        _l("Internal e-mail domains (one per line)"),
+        validators=[Length(max=2000)],
+        description=_l(
+            "Only for intranets: domains such as corp.local that are not on the public internet but that your colleagues' addresses use. Public domains need no listing."
+        ),
+        render_kw={"rows": 3},
+    )
+    save_security = SubmitField(_l("Save security settings"))

@@ -15,8 +15,9 @@ from app.admin.forms import (
     ConfirmForm,
     InviteUserForm,
     RetentionForm,
+    SecurityForm,
 )
-from app.auth.decorators import admin_required
+from app.auth.decorators import admin_required, recent_authentication_required
 from app.core import mail
 from app.core.errors import DomainError
 from app.core.extensions import db
@@ -131,6 +132,22 @@ def deactivate(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/reset-mfa")
+@admin_required
+@recent_authentication_required("admin.users")
+def reset_mfa(user_id: int):
+    """Remove a colleague's second factor (lost phone and recovery codes)."""
+    require_valid(ConfirmForm())
+    actor = current_user._get_current_object()
+    user = services.reset_member_mfa(actor, services.get_member(actor, user_id))
+    db.session.commit()
+    flash(
+        _("%(name)s can sign in with their password and set up two-step sign-in again.", name=user.name),
+        "success",
+    )
+    return redirect(url_for("admin.users"))
+
+
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_required
 def reactivate(user_id: int):
@@ -160,8 +177,7 @@ def organization():
                 get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
-    retention_form = RetentionForm(formdata=None, obj=actor.organization)
-    return render_organization(form, retention_form, 400 if form.errors else 200)
+    return render_organization(form, status=400 if form.errors else 200)
 
 
 @bp.post("/organization/retention")
@@ -185,13 +201,45 @@ def retention():
             db.session.commit()
             flash(_("Retention settings saved."), "success")
             return redirect(url_for("admin.organization"))
-    return render_organization(BrandingForm(formdata=None, obj=actor.organization), form, 400)
+    return render_organization(retention_form=form, status=400)
 
 
-def render_organization(branding_form: BrandingForm, retention_form: RetentionForm, status: int):
-    """The organization page with its two forms (either possibly carrying errors)."""
+@bp.post("/organization/security")
+@admin_required
+@recent_authentication_required("admin.organization")
+def security():
+    """Who must use two-step sign-in, and which internal domains staff addresses may use."""
+    form = SecurityForm()
+    if form.validate_on_submit():
+        try:
+            organizations.update_security_settings(
+                current_user._get_current_object(),
+                mfa_policy=form.mfa_policy.data,
+                staff_email_domains=form.staff_email_domains.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Security settings saved."), "success")
+            return redirect(url_for("admin.organization"))
+    return render_organization(security_form=form, status=400)
+
+
+def render_organization(
+    branding_form: BrandingForm | None = None,
+    retention_form: RetentionForm | None = None,
+    security_form: SecurityForm | None = None,
+    status: int = 200,
+):
+    """The organization page with its three forms (any possibly carrying errors)."""
+    organization = current_user.organization
     return render_template(
-        "admin/organization.html", form=branding_form, retention_form=retention_form
+        "admin/organization.html",
+        form=branding_form or BrandingForm(formdata=None, obj=organization),
+        retention_form=retention_form or RetentionForm(formdata=None, obj=organization),
+        security_form=security_form or SecurityForm(formdata=None, obj=organization),
     ), status
 
 

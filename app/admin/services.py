@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from app.auth.emails import check_staff_email
+from app.auth.mfa import remove_second_factor
 from app.auth.services import (
     check_new_password,
+    expire_unused_tokens,
     issue_token,
-    normalize_email,
     revoke_all_sessions,
     set_password,
 )
@@ -43,8 +45,13 @@ def parse_role(value: str) -> Role:
         ) from None
 
 
-def _ensure_email_free(email: str) -> str:
-    email = normalize_email(email)
+def internal_email_domains(organization: Organization) -> list[str]:
+    """The internal domains the organization allows for staff addresses."""
+    return organization.staff_email_domains.split()
+
+
+def _ensure_email_free(organization: Organization, email: str) -> str:
+    email = check_staff_email(email, internal_email_domains(organization))
     if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
         raise Conflict(
             str(_l("A staff account with the e-mail %(email)s already exists.", email=email)), field="email"
@@ -55,7 +62,10 @@ def _ensure_email_free(email: str) -> str:
 def create_user(organization: Organization, *, email: str, name: str, role: Role, password: str) -> User:
     """A ready-to-use account with a password (used by the CLI and the demo)."""
     user = User(
-        organization=organization, email=_ensure_email_free(email), name=name.strip()[:120], role=role
+        organization=organization,
+        email=_ensure_email_free(organization, email),
+        name=name.strip()[:120],
+        role=role,
     )
     check_new_password(user, password)
     db.session.add(user)
@@ -68,7 +78,10 @@ def invite_user(actor: User, *, email: str, name: str, role: Role, ttl: timedelt
     """Create an account without a password and a single-use invitation token."""
     _require_admin(actor)
     user = User(
-        organization=actor.organization, email=_ensure_email_free(email), name=name.strip()[:120], role=role
+        organization=actor.organization,
+        email=_ensure_email_free(actor.organization, email),
+        name=name.strip()[:120],
+        role=role,
     )
     db.session.add(user)
     db.session.flush()
@@ -107,7 +120,7 @@ def change_role(actor: User, user_id: int, role: Role) -> User:
 
 
 def deactivate_user(actor: User, user_id: int) -> User:
-    """Block a colleague from signing in and end their sessions now."""
+    """Block a colleague from signing in, end their sessions and void their pending links now."""
     user = get_member(actor, user_id)
     if user.id == actor.id:
         raise Invalid(str(_l("You cannot deactivate your own account.")))
@@ -115,7 +128,27 @@ def deactivate_user(actor: User, user_id: int) -> User:
         _ensure_another_admin(user)
     user.active = False
     revoke_all_sessions(user)
+    # A later reactivation must not bring an old invitation or reset link back to life.
+    expire_unused_tokens(user)
     record_audit(actor.organization_id, actor, "user.deactivated", "user", user.id)
+    return user
+
+
+def reset_member_mfa(actor: User | None, user: User) -> User:
+    """Remove the second factor of someone who lost their phone and codes; their sessions end.
+
+    They sign in with their password next time and enrol again if the organization requires it.
+    ``actor`` is None when done from the command line.
+    """
+    if actor is not None:
+        _require_admin(actor)
+        if user.organization_id != actor.organization_id:
+            raise NotFound(str(_l("No such colleague in your organization.")))
+        if user.id == actor.id:
+            raise Invalid(str(_l("Use your own security page to change your two-step sign-in.")))
+    remove_second_factor(user)
+    revoke_all_sessions(user)
+    record_audit(user.organization_id, actor, "user.mfa_reset", "user", user.id)
     return user
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from app.admin.services import invite_user
+from app.admin.services import internal_email_domains, invite_user
 from app.advocacy.services import ensure_ambassador
-from app.auth.services import normalize_email
+from app.auth.emails import check_staff_email, email_shape_problem
 from app.core import mail
 from app.core.audit import record_audit
 from app.core.errors import Invalid, PermissionDenied
@@ -139,17 +139,21 @@ def cell(cells: list[str], position: int | None) -> str:
     return cells[position].strip()
 
 
-def check_row(line: int, name: str, email: str, language: str) -> ImportRow | RowError:
-    """One row as an employee to invite, or what is wrong with it."""
+def check_row(
+    line: int, name: str, email: str, language: str, internal_domains: Iterable[str] = ()
+) -> ImportRow | RowError:
+    """One row as an employee to invite (staff address rule included), or what is wrong with it."""
     shown = email or "—"
     if not email:
         return RowError(line, shown, str(_l("The e-mail address is missing.")))
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
-        return RowError(line, shown, str(_l("“%(email)s” is not a valid e-mail address.", email=email[:254])))
     if len(email) > 254:
         return RowError(line, shown, str(_l("The e-mail address is too long.")))
+    if email_shape_problem(email):
+        return RowError(line, shown, str(_l("“%(email)s” is not a valid e-mail address.", email=email[:254])))
+    try:
+        email = check_staff_email(email, internal_domains)
+    except Invalid as error:
+        return RowError(line, shown, error.message)
     if not name:
         return RowError(line, shown, str(_l("The name is missing.")))
     if len(name) > NAME_MAX_LENGTH:
@@ -170,10 +174,10 @@ def check_row(line: int, name: str, email: str, language: str) -> ImportRow | Ro
                     )
                 ),
             )
-    return ImportRow(line, name, normalize_email(email), code)
+    return ImportRow(line, name, email, code)
 
 
-def parse_employee_csv(data: bytes) -> ParsedFile:
+def parse_employee_csv(data: bytes, internal_domains: Iterable[str] = ()) -> ParsedFile:
     """Read name, e-mail and optional language per row (a header row is optional); collect every problem."""
     text = decode_csv(data)
     reader = csv.reader(io.StringIO(text), delimiter=pick_delimiter(text))
@@ -197,6 +201,7 @@ def parse_employee_csv(data: bytes) -> ParsedFile:
                 " ".join(cell(cells, where.get("name")).split()),
                 cell(cells, where.get("email")),
                 cell(cells, where.get("language")),
+                internal_domains,
             )
             if isinstance(result, RowError):
                 parsed.errors.append(result)
@@ -252,7 +257,7 @@ def invite_employee(
 def import_employees(actor: User, data: bytes, ttl: timedelta) -> list[tuple[User, str]]:
     """Invite everyone in the file, or no one: ImportRejected lists every problem row by row."""
     require_admin(actor)
-    parsed = parse_employee_csv(data)
+    parsed = parse_employee_csv(data, internal_email_domains(actor.organization))
     errors = sorted([*parsed.errors, *existing_account_errors(parsed.rows)], key=lambda error: error.line)
     if errors:
         raise ImportRejected(errors)

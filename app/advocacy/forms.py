@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.applications.forms import CV_ACCEPT, ContactFields, strip_whitespace
+from app.auth.emails import StaffEmail
 from app.models import LeaderboardVisibility
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("it", "Italiano")]
@@ -39,7 +40,7 @@ class InviteEmployeeForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[
             DataRequired(),
-            Email(_l("Write an e-mail address like name@example.com.")),
+            StaffEmail(),
             Length(max=254),
         ],
     )

@@ -1,4 +1,4 @@
-"""Staff authentication: login, logout, password reset, invitations, server-side sessions."""
+"""Staff authentication: login (with two-step sign-in), logout, password reset, invitations, sessions."""
 
 from flask import Blueprint
 

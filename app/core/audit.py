@@ -98,6 +98,12 @@ ACTION_LABELS = {
     "pipeline.stage_archived": _l("A pipeline stage was archived"),
     "pipeline.stage_restored": _l("A pipeline stage was restored"),
     "pipeline.stage_deleted": _l("A pipeline stage was deleted"),
+    "user.mfa_enabled": _l("Someone turned two-step sign-in on"),
+    "user.mfa_disabled": _l("Someone turned two-step sign-in off"),
+    "user.mfa_recovery_code_used": _l("Someone signed in with a recovery code"),
+    "user.mfa_recovery_codes_replaced": _l("Someone replaced their recovery codes"),
+    "user.mfa_reset": _l("A colleague's two-step sign-in was reset"),
+    "organization.security_updated": _l("The sign-in security settings changed"),
 }
 
 

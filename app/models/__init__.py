@@ -74,7 +74,7 @@ from app.models.survey import (
     Touchpoint,
 )
 from app.models.tag import ApplicationTag, Tag
-from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
+from app.models.user import AuthToken, MfaRecoveryCode, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
     "AdvocacySettings",
@@ -115,6 +115,7 @@ __all__ = [
     "JourneyEvent",
     "LeaderboardVisibility",
     "MessageTemplate",
+    "MfaRecoveryCode",
     "Organization",
     "PipelineStage",
     "ProcessingState",

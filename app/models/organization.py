@@ -42,6 +42,11 @@ class Organization(Model):
     retention_action: Mapped[str] = mapped_column(String(10), default="delete", server_default="delete")
     # Days within which every applicant should hear from us (a message or a decision by staff).
     response_promise_days: Mapped[int] = mapped_column(default=10, server_default="10")
+    # Who must sign in with a second factor: "off", "admins" or "everyone".
+    mfa_policy: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    # Internal (intranet) domains allowed for staff addresses although they are not public,
+    # e.g. "corp.local", one per line; subdomains are included.
+    staff_email_domains: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="organization")

@@ -46,6 +46,11 @@ class User(UserMixin, Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Multi-factor sign-in: the TOTP secret encrypted with a key derived from SECRET_KEY (set at
+    # enrolment, confirmed by mfa_enabled_at) and the last time step accepted, so no code is used twice.
+    mfa_secret: Mapped[str | None] = mapped_column(String(255))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mfa_last_step: Mapped[int | None] = mapped_column()
 
     organization: Mapped[Organization] = relationship(back_populates="users")
 
@@ -59,6 +64,10 @@ class User(UserMixin, Model):
     @property
     def has_password(self) -> bool:
         return self.password_hash is not None
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
 
     def get_id(self) -> str | None:
         """Flask-Login stores the session token, so revoking the session logs out."""
@@ -81,6 +90,10 @@ class StaffSession(Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Coarse network of the browser that signed in (IPv4 /24, IPv6 /48), shown to its owner.
+    ip_network: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    # When the person last proved who they are in this session (sign-in or re-authentication).
+    authenticated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
@@ -103,3 +116,15 @@ class AuthToken(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class MfaRecoveryCode(Model):
+    """A one-time code that replaces the authenticator app once; only its keyed hash is stored."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,11 +9,13 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
+from app.auth.emails import parse_internal_domains
+from app.auth.mfa import MfaPolicy
 from app.core.audit import record_audit
-from app.core.errors import Conflict, Invalid, NotFound
+from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.storage.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
-from app.models import Organization, User
+from app.models import Organization, Role, User
 from app.pipeline.stages import ensure_default_stages
 from config import SUPPORTED_LANGUAGES
 
@@ -157,3 +159,30 @@ def remove_career_video(actor: User) -> str | None:
     organization.career_video_key = None
     organization.career_video_content_type = None
     return old_key
+
+
+def update_security_settings(actor: User, *, mfa_policy: str, staff_email_domains: str) -> Organization:
+    """Who must use two-step sign-in, and which internal domains staff addresses may use."""
+    if actor.role != Role.ADMIN:
+        raise PermissionDenied(str(_l("Only administrators can change the security settings.")))
+    if mfa_policy not in MfaPolicy.ALL:
+        raise Invalid(str(_l("Choose who must use two-step sign-in.")), field="mfa_policy")
+    organization = actor.organization
+    domains = "\n".join(parse_internal_domains(staff_email_domains))
+    previous = {
+        "mfa_policy": organization.mfa_policy,
+        "staff_email_domains": organization.staff_email_domains,
+    }
+    organization.mfa_policy = mfa_policy
+    organization.staff_email_domains = domains
+    if previous != {"mfa_policy": mfa_policy, "staff_email_domains": domains}:
+        record_audit(
+            organization.id,
+            actor,
+            "organization.security_updated",
+            "organization",
+            organization.id,
+            mfa_policy=mfa_policy,
+            staff_email_domains=domains.split(),
+        )
+    return organization

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+import pyotp
 import pytest
 
 from app.core.extensions import db
@@ -40,3 +43,40 @@ def test_recruiter_signs_in_and_sees_the_dashboard(app, live_server, page):
     page.wait_for_url(f"{live_server.url}/login")
     page.goto(f"{live_server.url}/app/")
     assert page.url.startswith(f"{live_server.url}/login")
+
+
+def test_two_step_sign_in_with_real_chromium(app, live_server, page):
+    with app.app_context():
+        make_user(make_organization(name="Aurora Robotics"), Role.RECRUITER, email="tess@example.com")
+        db.session.commit()
+    blocked = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+    )
+
+    page.goto(f"{live_server.url}/login")
+    page.get_by_label("E-mail").fill("tess@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/app/")
+    page.goto(f"{live_server.url}/account/security")
+    page.get_by_role("link", name="Set up two-step sign-in").click()
+    qr = page.get_by_role("img", name="QR code for your authenticator app").locator("svg")
+    box = qr.bounding_box()
+    assert box and box["width"] >= 100 and box["height"] >= 100
+    totp = pyotp.TOTP(page.locator("#mfa-secret").inner_text())
+    page.get_by_label("Code from the app").fill(totp.now())
+    page.get_by_role("button", name="Turn on two-step sign-in").click()
+    assert page.locator(".recovery-codes li").count() == 10
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/login")
+    page.get_by_label("E-mail").fill("tess@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/login/verify")
+    page.get_by_label("Code").fill(totp.at(time.time() + 30))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/app/")
+    assert blocked == []
