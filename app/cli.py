@@ -1,4 +1,4 @@
-"""``flask`` commands: organizations, staff accounts and the demo, all through services."""
+"""``flask`` commands: organizations, staff accounts, the demo and the setup check, all through services."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
 from app.organizations.services import create_organization, find_organization_by_slug
+from app.system.setup_report import setup_report
 
 
 def fail(message: str) -> None:
@@ -89,8 +90,22 @@ def seed_demo_command(reset_passwords: bool) -> None:
         click.echo(f"  {role:<10} {email:<32} {password}")
 
 
+@click.command("setup-check")
+@with_appcontext
+def setup_check_command() -> None:
+    """Say where this instance keeps data, sends mail and runs jobs, and warn about anything missing."""
+    lines = setup_report()
+    width = max(len(line.part) for line in lines)
+    for line in lines:
+        click.echo(f"  {line.part + ':':<{width + 1}} {line.detail}")
+    warnings = [line for line in lines if line.warning]
+    for line in warnings:
+        click.secho(f"WARNING: {line.part}: {line.detail}", fg="yellow", bold=True, err=True)
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to ``flask``."""
     app.cli.add_command(org_group)
     app.cli.add_command(user_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(setup_check_command)
