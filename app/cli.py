@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role
+from app.applications.cv_text import fill_pdf_cv_text, pdf_cvs_without_text
 from app.demo import seed_demo
 from app.errors import DomainError
 from app.extensions import db
@@ -90,6 +91,24 @@ def seed_demo_command(reset_passwords: bool) -> None:
         click.echo(f"  {role:<10} {email:<32} {password}")
 
 
+@click.command("fill-cv-text")
+@with_appcontext
+@click.option("--batch", default=50, show_default=True, help="CVs read between two commits.")
+def fill_cv_text_command(batch: int) -> None:
+    """Read the text of PDF CVs stored without it (uploaded before PDF text was extracted)."""
+    filled = unreadable = 0
+    last_id = 0
+    while applications := pdf_cvs_without_text(last_id, batch):
+        for application in applications:
+            if fill_pdf_cv_text(application):
+                filled += 1
+            else:
+                unreadable += 1
+            last_id = application.id
+        db.session.commit()
+    click.echo(f"PDF CVs given their text: {filled}; without readable text: {unreadable}.")
+
+
 @click.command("setup-check")
 @with_appcontext
 def setup_check_command() -> None:
@@ -109,3 +128,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(setup_check_command)
+    app.cli.add_command(fill_cv_text_command)

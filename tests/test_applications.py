@@ -217,6 +217,25 @@ def test_a_pdf_cv_is_found_by_the_pipeline_search_and_shown_to_reviewers(app, cl
     assert "Text found in the CV" in detail and "Kubernetes and zebrafish genetics" in detail
 
 
+def test_pdf_cvs_stored_before_text_extraction_get_their_text_from_the_command(app, client, runner):
+    path, _ = published_job(app)
+    cv = (io.BytesIO(pdf_with_pages("Skills: zebrafish genetics")), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=cv).status_code == 302
+    locked = (io.BytesIO(encrypted_pdf("Hidden", "secret")), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=locked, email="grace@example.com").status_code == 302
+    with app.app_context():
+        for application in db.session.scalars(db.select(Application)):
+            application.cv_text = ""  # as uploaded before PDF text was read
+        db.session.commit()
+
+    result = runner.invoke(args=["fill-cv-text", "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert "given their text: 1; without readable text: 1" in result.output
+    with app.app_context():
+        texts = sorted(db.session.scalars(db.select(Application.cv_text)))
+    assert texts == ["", "Skills: zebrafish genetics"]
+
+
 def test_a_cv_without_readable_text_says_so_to_reviewers(app, client):
     path, _ = published_job(app)
     cv = (io.BytesIO(encrypted_pdf("Hidden", "secret")), "cv.pdf", "application/pdf")
