@@ -5,14 +5,16 @@ then processes it the way a video answer is processed (remux, H.264/AAC MP4 with
 front, duration, poster, 16 kHz sound for the transcript) through two paths in interleaved
 rounds: the product's PyAV code (app/media/pyav.py) and the system ffmpeg/ffprobe programs the
 product used before (bench/ffmpeg_cli.py; skipped when they are not installed). Prints the median
-and the spread of each path, as seconds of processing per second of video and as a ratio.
-The process is pinned to ``--cores`` CPUs (2 by default), and the programs it starts inherit that.
+and the spread of each path, as seconds of processing per second of video and as a ratio, and
+the CPU seconds per second of video (steadier than wall-clock time on a busy machine). The
+process is pinned to ``--cores`` CPUs (2 by default), and the programs it starts inherit that.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -92,13 +94,19 @@ def pin_cores(count: int) -> str:
     return f"{len(chosen)} of {os.cpu_count()} CPUs"
 
 
-def timed(step: Callable[[Path, Path], None], source: Path, workdir: Path) -> float:
-    """Seconds one processing run takes, in a fresh folder."""
+def cpu_seconds() -> float:
+    """CPU time used so far by this process (all its threads) and the programs it waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(step: Callable[[Path, Path], None], source: Path, workdir: Path) -> tuple[float, float]:
+    """Wall-clock and CPU seconds one processing run takes, in a fresh folder."""
     folder = Path(tempfile.mkdtemp(dir=workdir))
     try:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), cpu_seconds()
         step(source, folder)
-        return time.perf_counter() - started
+        return time.perf_counter() - started, cpu_seconds() - cpu_started
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -144,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             skipped = "ffmpeg + ffprobe programs: skipped (not installed)"
         times: dict[str, list[float]] = {label: [] for label in paths}
+        cpu: dict[str, list[float]] = {label: [] for label in paths}
         with app.app_context():
             for step in paths.values():  # a warm-up run each: imports, caches, the page cache
                 timed(step, source, workdir)
@@ -151,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 # Alternate the order, so neither path always runs on a warmer machine.
                 order = list(paths.items())
                 for label, step in order if round_number % 2 == 0 else reversed(order):
-                    times[label].append(timed(step, source, workdir))
+                    wall, used = timed(step, source, workdir)
+                    times[label].append(wall)
+                    cpu[label].append(used)
         print(
             f"{args.width}x{args.height} {args.fps} fps VP8/Opus WebM of {args.seconds:g} s "
             f"({source.stat().st_size / 1024:.0f} KB); {args.rounds} interleaved rounds after a warm-up; "
@@ -160,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         header = (
             f"{'path':<28} {'median s':>9} {'min s':>7} {'max s':>7} {'spread':>7} "
-            f"{'s per video s':>14} {'vs ffmpeg':>10}"
+            f"{'s per video s':>14} {'vs ffmpeg':>10} {'CPU s per video s':>18}"
         )
         print(header)
         print("-" * len(header))
@@ -171,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             ratio = f"{median / baseline:>10.2f}" if baseline else f"{'-':>10}"
             print(
                 f"{label:<28} {median:>9.2f} {min(values):>7.2f} {max(values):>7.2f} {spread:>7.0%} "
-                f"{median / args.seconds:>14.3f} {ratio}"
+                f"{median / args.seconds:>14.3f} {ratio} {statistics.median(cpu[label]) / args.seconds:>18.3f}"
             )
         if skipped:
             print(skipped)
