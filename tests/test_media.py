@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 import app as app_package
@@ -32,6 +33,7 @@ from app.models.interview import (
 )
 from app.storage import get_storage
 from tests.factories import make_organization
+from tests.fixtures.media import FOLDER as FIXTURES
 from tests.fixtures.media import SYSTEM_TOOLS, write_video
 from tests.test_applications import make_job
 
@@ -410,6 +412,27 @@ def test_an_odd_sized_recording_becomes_an_even_sized_mp4(app, tmp_path):
     with av.open(str(mp4)) as container:
         video = container.streams.video[0]
         assert (video.codec_context.width, video.codec_context.height) == (64, 48)
+
+
+@pytest.mark.single_database
+def test_a_rotated_phone_recording_becomes_an_upright_mp4(app, tmp_path):
+    """Phones store the picture sideways and a rotation beside it; the MP4 has the pixels upright."""
+    source = FIXTURES / "rotated.mp4"
+    with av.open(str(source)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height, first.rotation) == (64, 48, 90)
+        sideways = first.to_ndarray(format="rgb24").astype(int)
+    with app.app_context():
+        mp4 = pyav.make_mp4(source, tmp_path / "answer.mp4", has_audio=False)
+        poster = pyav.make_poster(mp4, tmp_path / "poster.jpg", duration=2.0)
+    with av.open(str(mp4)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height, first.rotation) == (48, 64, 0)
+        upright = first.to_ndarray(format="rgb24").astype(int)
+    # Turned 90° counterclockwise, as a player would show it (encoding blurs a few values).
+    assert abs(upright - np.rot90(sideways)).mean() < 8
+    with av.open(str(poster)) as container:
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (48, 64)
 
 
 @pytest.mark.single_database

@@ -55,3 +55,8 @@ mp4 testimonial-elena 0x741b47 "Elena, robotics engineer" "Working at Aurora Rob
 # The test recording: Whisper must hear these words (tests/test_media.py checks them).
 webm spoken 0x444444 "Ada Lovelace" "Test recording" en-us \
   "Hello. My name is Ada and I build robots in Milan." ../../tests/fixtures/media
+
+# A phone-style recording whose picture players turn 90° counterclockwise (display matrix):
+# processing must turn the pixels upright (tests/test_media.py checks the MP4 is 48×64).
+ffmpeg -nostdin -loglevel error -y -f lavfi -i "testsrc=size=64x48:rate=5" -t 2 -c:v libx264 -pix_fmt yuv420p "$work/plain.mp4"
+ffmpeg -nostdin -loglevel error -y -i "$work/plain.mp4" -c copy -metadata:s:v:0 rotate=90 ../../tests/fixtures/media/rotated.mp4

@@ -126,15 +126,50 @@ def make_mp4(source: Path, destination: Path, *, has_audio: bool) -> Path:
     """An H.264/AAC MP4 that every browser plays, with the index up front for streaming."""
     deadline = _Deadline("Making the MP4")
     try:
+        rotation = _display_rotation(source)
         with (
             _open(source, "Making the MP4") as reader,
             av.open(str(destination), mode="w", format="mp4", options=_output_options(destination)) as writer,
         ):
-            _encode_mp4(reader, writer, has_audio=has_audio, deadline=deadline)
+            _encode_mp4(reader, writer, has_audio=has_audio, rotation=rotation, deadline=deadline)
     except av.error.FFmpegError as error:
         logger.warning("Making the MP4 from %s failed: %s", source.name, error)
         raise MediaError("Making the MP4 failed: the recording could not be read") from error
     return destination
+
+
+def _display_rotation(source: Path) -> int:
+    """How far (0, 90, 180 or 270 degrees counterclockwise) players turn the picture, as phones ask."""
+    with _open(source, "Making the MP4") as reader:
+        if not reader.streams.video:
+            return 0
+        for packet in reader.demux(reader.streams.video[0]):
+            for frame in _decoded(packet):
+                return round((frame.rotation or 0) / 90) % 4 * 90
+    return 0
+
+
+# The filters that turn a picture upright, as the ffmpeg program's autorotate does.
+UPRIGHT_FILTERS = {
+    90: [("transpose", "cclock")],
+    180: [("hflip", ""), ("vflip", "")],
+    270: [("transpose", "clock")],
+}
+
+
+def _upright_graph(stream: av.VideoStream, rotation: int) -> av.filter.Graph | None:
+    """A filter graph that applies the recording's rotation to its pixels (None when upright)."""
+    if rotation not in UPRIGHT_FILTERS:
+        return None
+    graph = av.filter.Graph()
+    last = graph.add_buffer(template=stream)
+    for name, arguments in UPRIGHT_FILTERS[rotation]:
+        node = graph.add(name, arguments)
+        last.link_to(node)
+        last = node
+    last.link_to(graph.add("buffersink"))
+    graph.configure()
+    return graph
 
 
 def _encode_mp4(
@@ -142,14 +177,20 @@ def _encode_mp4(
     writer: av.container.OutputContainer,
     *,
     has_audio: bool,
+    rotation: int,
     deadline: _Deadline,
 ) -> None:
     if not reader.streams.video:
         raise MediaError("The recording has no picture")
     video_in = reader.streams.video[0]
     video_in.thread_type = "AUTO"
+    # The MP4 carries no rotation: its pixels are turned upright instead, as players would show them.
+    upright = _upright_graph(video_in, rotation)
+    width, height = video_in.codec_context.width, video_in.codec_context.height
+    if rotation in (90, 270):
+        width, height = height, width
     # yuv420p needs even dimensions; recordings from some cameras are odd-sized.
-    width, height = video_in.codec_context.width // 2 * 2, video_in.codec_context.height // 2 * 2
+    width, height = width // 2 * 2, height // 2 * 2
     if width < 2 or height < 2:
         raise MediaError("Making the MP4 failed: the recording could not be read")
     rate = video_in.guessed_rate or video_in.average_rate or 30
@@ -180,6 +221,9 @@ def _encode_mp4(
                     # A frame without a time, or out of order, follows the previous one by a millisecond.
                     pts = last_pts + 1
                 pts = last_pts = pts if pts is not None else 0
+                if upright is not None:
+                    upright.vpush(frame)
+                    frame = upright.vpull()
                 picture = frame.reformat(width=width, height=height, format="yuv420p")
                 picture.pts, picture.time_base = pts, MILLISECONDS
                 writer.mux(video_out.encode(picture))
