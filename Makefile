@@ -26,6 +26,7 @@ help:
 	@echo "make bench            run the benchmarks in bench/"
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Openround needs Python 3.11 or newer, found " + sys.version.split()[0] + " (try PYTHON=python3.12 make run)")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -67,6 +68,8 @@ check-bind:
 
 run: translations migrate
 	$(FLASK) seed-demo
+	@echo "This instance (flask --app wsgi setup-check prints it again):"
+	@$(FLASK) setup-check
 	@$(MAKE) --no-print-directory -s check-bind
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops the web server and the job consumer)"
 	@trap 'kill 0' INT TERM EXIT; \

@@ -1,4 +1,4 @@
-"""``flask`` commands: organizations, staff accounts and the demo, all through services."""
+"""``flask`` commands: organizations, staff accounts, the demo and the setup check, all through services."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role, reset_member_mfa
+from app.applications.cv_text import fill_pdf_cv_text, pdf_cvs_without_text
 from app.auth.services import find_user_by_email
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.urls import public_url
 from app.demo import seed_demo
 from app.organizations.services import create_organization, find_organization_by_slug
+from app.system.setup_report import setup_report
 
 
 def fail(message: str) -> NoReturn:
@@ -104,8 +106,41 @@ def seed_demo_command(reset_passwords: bool) -> None:
         click.echo(f"  {role:<10} {email:<32} {password}")
 
 
+@click.command("fill-cv-text")
+@with_appcontext
+@click.option("--batch", default=50, show_default=True, help="CVs read between two commits.")
+def fill_cv_text_command(batch: int) -> None:
+    """Read the text of PDF CVs stored without it (uploaded before PDF text was extracted)."""
+    filled = unreadable = 0
+    last_id = 0
+    while applications := pdf_cvs_without_text(last_id, batch):
+        for application in applications:
+            if fill_pdf_cv_text(application):
+                filled += 1
+            else:
+                unreadable += 1
+            last_id = application.id
+        db.session.commit()
+    click.echo(f"PDF CVs given their text: {filled}; without readable text: {unreadable}.")
+
+
+@click.command("setup-check")
+@with_appcontext
+def setup_check_command() -> None:
+    """Say where this instance keeps data, sends mail and runs jobs, and warn about anything missing."""
+    lines = setup_report()
+    width = max(len(line.part) for line in lines)
+    for line in lines:
+        click.echo(f"  {line.part + ':':<{width + 1}} {line.detail}")
+    warnings = [line for line in lines if line.warning]
+    for line in warnings:
+        click.secho(f"WARNING: {line.part}: {line.detail}", fg="yellow", bold=True, err=True)
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to ``flask``."""
     app.cli.add_command(org_group)
     app.cli.add_command(user_group)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(setup_check_command)
+    app.cli.add_command(fill_cv_text_command)

@@ -11,6 +11,7 @@ from app.admin.services import create_user
 from app.advocacy.demo import seed_demo_advocacy
 from app.auth.services import set_password
 from app.core.extensions import db
+from app.demo_media import open_demo_file
 from app.feedback.demo import seed_demo_feedback
 from app.interviews.demo import seed_demo_interviews
 from app.models import (
@@ -23,6 +24,7 @@ from app.models import (
 )
 from app.pipeline.demo import seed_demo_pipeline
 from app.pipeline.stages import ensure_default_stages
+from app.postings.media import replace_pitch_captions, replace_pitch_video
 from app.postings.services import (
     FaqData,
     JobData,
@@ -56,6 +58,11 @@ def generate_password() -> str:
     """A random password (about 120 bits) that passes the password policy."""
     return "-".join(secrets.token_urlsafe(6) for _ in range(4))
 
+
+PITCH_JOB = "Robotics Software Engineer"
+PITCH_VIDEO = "pitch-robotics-engineer.mp4"
+PITCH_CAPTIONS = "pitch-robotics-engineer.en.vtt"
+TESTIMONIAL_VIDEO = "testimonial-elena.mp4"
 
 DEMO_INTRO = (
     "We build **collaborative robot arms** for small manufacturers in Italy and across Europe. "
@@ -255,14 +262,30 @@ def _seed_jobs(organization: Organization) -> None:
         db.select(Testimonial.id).where(Testimonial.organization_id == organization.id).limit(1)
     )
     if employee is not None and has_testimonial is None:
-        testimonial = create_testimonial(
-            admin,
-            employee_id=employee.id,
-            job_id=first_job.id if first_job else None,
-            quote=(
-                "I joined as a junior engineer two years ago. What I love is that every Friday we "
-                "watch our robots work in a real factory, and the team listens to new ideas."
-            ),
-            author_role="Robotics engineer, Milan",
-        )
+        with open_demo_file(TESTIMONIAL_VIDEO) as video:
+            testimonial = create_testimonial(
+                admin,
+                employee_id=employee.id,
+                job_id=first_job.id if first_job else None,
+                quote=(
+                    "I joined as a junior engineer two years ago. What I love is that every Friday we "
+                    "watch our robots work in a real factory, and the team listens to new ideas."
+                ),
+                author_role="Robotics engineer, Milan",
+                video=video,
+            )
         testimonial.employee_approved_at = utcnow()
+    _seed_pitch_video(organization, manager)
+
+
+def _seed_pitch_video(organization: Organization, manager: User) -> None:
+    """The hiring manager's pitch video with captions on the first job, through the same services as an upload."""
+    job = db.session.scalar(
+        db.select(Job).where(Job.organization_id == organization.id, Job.title == PITCH_JOB)
+    )
+    if job is None or job.pitch_video_key:
+        return
+    with open_demo_file(PITCH_VIDEO) as video:
+        replace_pitch_video(manager, job.id, video)
+    with open_demo_file(PITCH_CAPTIONS) as captions:
+        replace_pitch_captions(manager, job.id, captions)

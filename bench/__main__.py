@@ -198,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench.pipeline import main as pipeline_main
 
         return pipeline_main(argv[1:])
+    if argv[:1] == ["media"]:  # python -m bench media: processing speed, PyAV beside ffmpeg
+        from bench.media import main as media_main
+
+        return media_main(argv[1:])
     if argv[:1] == ["analytics"]:  # python -m bench analytics: the dashboard beside its plain SQL
         from bench.analytics import main as analytics_main
 

@@ -21,10 +21,11 @@ from app.models import (
     JobStatus,
     JourneyEvent,
     QuestionKind,
+    Role,
     utcnow,
 )
-from tests.factories import make_organization
-from tests.helpers import csrf_token, follow_magic_link, link_in_mail, sent_mail, text_of
+from tests.factories import make_organization, make_user
+from tests.helpers import csrf_token, follow_magic_link, link_in_mail, login, sent_mail, text_of
 from tests.test_uploads import (
     ELF,
     GIF_PHP,
@@ -32,8 +33,10 @@ from tests.test_uploads import (
     SVG_SCRIPT,
     docx_with_external_entity,
     docx_zip_bomb,
+    encrypted_pdf,
     make_docx,
     minimal_pdf,
+    pdf_with_pages,
 )
 
 
@@ -194,6 +197,58 @@ def test_a_docx_cv_is_searchable_text(app, client):
         assert application.cv_text == "Ada Lovelace\nEngineer"
         assert application.cv_content_type.endswith("wordprocessingml.document")
         assert application.candidate.talent_pool_consent_at is not None
+
+
+def test_a_pdf_cv_is_found_by_the_pipeline_search_and_shown_to_reviewers(app, client):
+    path, job_id = published_job(app)
+    pdf = pdf_with_pages("Ada Lovelace", "Skills: Kubernetes and zebrafish genetics")
+    cv = (io.BytesIO(pdf), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=cv).status_code == 302
+    with app.app_context():
+        application = db.session.scalar(db.select(Application))
+        assert "Kubernetes and zebrafish genetics" in application.cv_text
+        make_user(application.job.organization, Role.RECRUITER, email="rita@example.com")
+        db.session.commit()
+        public_id = application.public_id
+    login(client, "rita@example.com")
+    found = text_of(client.get(f"/app/pipeline/jobs/{job_id}/list?q=zebrafish+kubernetes"))
+    assert "Ada Lovelace" in found
+    assert "Ada Lovelace" not in text_of(client.get(f"/app/pipeline/jobs/{job_id}/list?q=zebrafish+cobol"))
+    detail = text_of(client.get(f"/app/applications/{public_id}"))
+    assert "Text found in the CV" in detail and "Kubernetes and zebrafish genetics" in detail
+
+
+def test_pdf_cvs_stored_before_text_extraction_get_their_text_from_the_command(app, client, runner):
+    path, _ = published_job(app)
+    cv = (io.BytesIO(pdf_with_pages("Skills: zebrafish genetics")), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=cv).status_code == 302
+    locked = (io.BytesIO(encrypted_pdf("Hidden", "secret")), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=locked, email="grace@example.com").status_code == 302
+    with app.app_context():
+        for application in db.session.scalars(db.select(Application)):
+            application.cv_text = ""  # as uploaded before PDF text was read
+        db.session.commit()
+
+    result = runner.invoke(args=["fill-cv-text", "--batch", "1"])
+    assert result.exit_code == 0, result.output
+    assert "given their text: 1; without readable text: 1" in result.output
+    with app.app_context():
+        texts = sorted(db.session.scalars(db.select(Application.cv_text)))
+    assert texts == ["", "Skills: zebrafish genetics"]
+
+
+def test_a_cv_without_readable_text_says_so_to_reviewers(app, client):
+    path, _ = published_job(app)
+    cv = (io.BytesIO(encrypted_pdf("Hidden", "secret")), "cv.pdf", "application/pdf")
+    assert post_application(client, path, cv=cv).status_code == 302
+    with app.app_context():
+        application = db.session.scalar(db.select(Application))
+        assert application.cv_text == "" and application.cv_key
+        make_user(application.job.organization, Role.RECRUITER, email="rita@example.com")
+        db.session.commit()
+        public_id = application.public_id
+    login(client, "rita@example.com")
+    assert "No text could be read from this CV" in text_of(client.get(f"/app/applications/{public_id}"))
 
 
 @pytest.mark.parametrize(

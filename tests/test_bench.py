@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -64,3 +65,34 @@ def test_the_analytics_bench_prints_the_dashboard_beside_its_plain_sql():
         for label in ("last 30 days", "last 365 days", "one job, 365 days", "poll: ETag version (304)")
     ]
     assert all(float(row[-2]) > 0 and row[-1] in ("within", "over") for row in rows)
+
+
+def test_the_media_bench_prints_processing_seconds_per_second_of_video(tmp_path):
+    tiny = ["--seconds", "1", "--rounds", "1", "--size", "160x120", "--fps", "10"]
+
+    def run(environ: dict[str, str]) -> str:
+        completed = subprocess.run(
+            [sys.executable, "-m", "bench", "media", *tiny],
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=environ,
+        )
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        return completed.stdout
+
+    def seconds_per_video_second(output: str, label: str) -> float:
+        [row] = [line for line in output.splitlines() if line.startswith(label)]
+        return float(row.split()[-3])  # then the ratio to ffmpeg and the CPU seconds
+
+    output = run(dict(os.environ))
+    assert "s per video s" in output and seconds_per_video_second(output, "PyAV (the product)") > 0
+    if shutil.which("ffmpeg") and shutil.which("ffprobe"):
+        assert seconds_per_video_second(output, "ffmpeg + ffprobe programs") > 0
+
+    # Without the programs, the PyAV path is still measured and the old one says it was skipped.
+    (tmp_path / "bin").mkdir()
+    hidden = run({**os.environ, "PATH": str(tmp_path / "bin")})
+    assert seconds_per_video_second(hidden, "PyAV (the product)") > 0
+    assert "ffmpeg + ffprobe programs: skipped (not installed)" in hidden

@@ -192,3 +192,24 @@ def test_flask_entry_point_runs_as_a_real_process(app_environ, tmp_path: Path):
     )
     assert bad_role.returncode != 0
     assert "Unknown role" in bad_role.stderr
+
+
+def test_setup_check_says_where_mail_and_files_go(app, runner):
+    result = runner.invoke(args=["setup-check"])
+    assert result.exit_code == 0, result.output
+    assert str(Path(app.config["MAIL_OUTBOX_PATH"]).resolve()) in result.output
+    assert "/dev/outbox" in result.output
+    assert str(Path(app.config["STORAGE_LOCAL_PATH"]).resolve()) in result.output
+    assert "PyAV" in result.output and "no system ffmpeg needed" in result.output
+    assert "WARNING: Video processing" not in result.output
+
+
+def test_setup_check_warns_loudly_about_a_missing_whisper_model(app, runner, tmp_path):
+    app.config["TRANSCRIPTION_ENABLED"] = True
+    app.config["WHISPER_MODEL_PATH"] = str(tmp_path / "no-model-here")
+    result = runner.invoke(args=["setup-check"])
+    assert result.exit_code == 0, result.output
+    assert "WARNING: Transcripts: no Whisper model" in result.output
+
+    app.config["TRANSCRIPTION_ENABLED"] = False
+    assert "WARNING: Transcripts: off" in runner.invoke(args=["setup-check"]).output

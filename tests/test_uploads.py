@@ -6,7 +6,17 @@ import io
 import zipfile
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 
+from app.applications import pdf_text
+from app.applications.pdf_text import (
+    ENCRYPTED,
+    MAX_PDF_PAGES,
+    TOO_SLOW,
+    TRUNCATED,
+    UNREADABLE,
+    extract_pdf_text,
+)
 from app.applications.uploads import (
     DOCX,
     MAX_CV_BYTES,
@@ -38,15 +48,25 @@ W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def minimal_pdf(text: str = "Curriculum vitae") -> bytes:
     """A small, valid one-page PDF, written by hand."""
-    stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+    return pdf_with_pages(text)
+
+
+def pdf_with_pages(*texts: str) -> bytes:
+    """A valid PDF written by hand, one page per text (Helvetica, one line each)."""
+    kids = " ".join(f"{3 + 2 * index} 0 R" for index in range(len(texts)))
+    font = 3 + 2 * len(texts)
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(texts)} >>".encode(),
     ]
+    for index, text in enumerate(texts):
+        stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode()
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 200] /Contents {4 + 2 * index} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
+        )
+        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -57,6 +77,15 @@ def minimal_pdf(text: str = "Curriculum vitae") -> bytes:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return out
+
+
+def encrypted_pdf(text: str, password: str) -> bytes:
+    """A PDF that opens only with ``password`` (an empty one: anyone may read it)."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(minimal_pdf(text))))
+    writer.encrypt(user_password=password, owner_password="owner-secret", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def word_document(*paragraphs: str, doctype: bytes = b"") -> bytes:
@@ -135,12 +164,47 @@ SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.co
 HTML_PAGE = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
-def test_a_real_pdf_is_accepted_without_text():
-    document = inspect_cv("My CV.pdf", minimal_pdf())
+def test_a_real_pdf_is_accepted_and_its_text_extracted():
+    document = inspect_cv("My CV.pdf", pdf_with_pages("Ada  Lovelace", "Analytical engines"))
     assert document.content_type == PDF
     assert document.filename == "My CV.pdf"
-    assert document.text == ""  # no PDF library: PDF text is not extracted
-    assert document.stream().read() == minimal_pdf()
+    assert document.text == "Ada Lovelace\nAnalytical engines"
+    assert document.stream().read() == pdf_with_pages("Ada  Lovelace", "Analytical engines")
+
+
+def test_only_the_first_pages_of_a_long_pdf_are_read():
+    found = extract_pdf_text(pdf_with_pages(*(f"Page{number}" for number in range(1, MAX_PDF_PAGES + 11))))
+    assert found.problem == TRUNCATED
+    assert f"Page{MAX_PDF_PAGES}" in found.text and f"Page{MAX_PDF_PAGES + 1}" not in found.text
+
+
+def test_pdf_text_stops_at_the_character_limit():
+    found = extract_pdf_text(pdf_with_pages("A" * 80, "B" * 80, "C" * 80), max_chars=100)
+    assert found.problem == TRUNCATED and len(found.text) == 100 and "C" not in found.text
+
+
+def test_an_encrypted_pdf_is_accepted_without_text():
+    locked = encrypted_pdf("Secret skills", "candidate-password")
+    assert extract_pdf_text(locked).problem == ENCRYPTED
+    document = inspect_cv("cv.pdf", locked)
+    assert document.content_type == PDF and document.text == "" and document.data == locked
+
+
+def test_a_pdf_protected_only_against_printing_still_gives_its_text():
+    assert inspect_cv("cv.pdf", encrypted_pdf("Open skills", "")).text == "Open skills"
+
+
+def test_a_damaged_pdf_is_accepted_without_text():
+    damaged = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\n" + bytes(range(256)) * 4 + b"\n%%EOF\n"
+    assert extract_pdf_text(damaged).problem == UNREADABLE
+    document = inspect_cv("cv.pdf", damaged)
+    assert document.text == "" and document.data == damaged
+
+
+def test_a_pdf_that_reads_too_slowly_is_kept_without_text(monkeypatch):
+    monkeypatch.setattr(pdf_text, "PDF_TEXT_TIMEOUT_SECONDS", 0.001)
+    assert extract_pdf_text(minimal_pdf("Slow")).problem == TOO_SLOW
+    assert inspect_cv("cv.pdf", minimal_pdf("Slow")).text == ""
 
 
 def test_a_real_docx_is_accepted_and_its_text_extracted():

@@ -2,7 +2,9 @@
 
 Every check works on the bytes, never on what the browser claims: the extension must match
 what the content really is, ZIP-based documents must have the entries their format requires
-and stay within sane sizes, and their XML is parsed only with defusedxml.
+and stay within sane sizes, and their XML is parsed only with defusedxml. A PDF's text is read
+by pypdf in a separate, time- and memory-limited process (``pdf_text``); a PDF whose text cannot
+be read (encrypted, damaged, scanned) is still accepted, without text.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+
+from app.applications.pdf_text import extract_pdf_text
 
 MAX_CV_BYTES = 10 * 1024 * 1024
 MAX_ZIP_ENTRIES = 1000
@@ -116,7 +120,7 @@ def inspect_cv(filename: str, data: bytes) -> CheckedDocument:
         raise UnsafeUpload(MESSAGE_MISMATCH if kind is not None else MESSAGE_NOT_DOCUMENT)
     if content_type == PDF:
         check_pdf(data)
-        text = ""  # no PDF text extraction without a PDF library (see the module's report)
+        text = normalize_text(extract_pdf_text(data, max_chars=MAX_CV_TEXT_CHARS).text.splitlines())
     else:
         text = extract_zip_document_text(data, content_type)
     return CheckedDocument(filename=name, content_type=content_type, data=data, text=text[:MAX_CV_TEXT_CHARS])

@@ -1,19 +1,14 @@
-"""Demo interviews: templates with spoken prompt videos (ffmpeg and espeak-ng) and candidates in every state."""
+"""Demo interviews: templates with spoken prompt videos (shipped in app/demo_media) and candidates in every state."""
 
 from __future__ import annotations
 
-import logging
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from app.answering import services as answering
 from app.candidates.demo import add_demo_application
 from app.core.extensions import db
-from app.core.storage import get_storage
+from app.demo_media import store_demo_file
 from app.interviews.invitations import cancel_invitation, expire_invitation, invite_application
 from app.interviews.services import PROMPT_VIDEO_PREFIX
 from app.media.services import queue_prompt_processing
@@ -34,32 +29,27 @@ from app.models.interview import (
     InvitationState,
 )
 
-logger = logging.getLogger(__name__)
-
-PROMPT_BACKGROUND = "color=c=0x0b5394:s=640x360:r=15"
-MEDIA_TIMEOUT_SECONDS = 60
-
 
 @dataclass(frozen=True)
 class DemoQuestion:
-    """One question of a demo interview template."""
+    """One question of a demo interview template; ``prompt_video`` names its shipped prompt video."""
 
     prompt_text: str
     answer_type: AnswerType = AnswerType.VIDEO
     is_practice: bool = False
     max_seconds: int = 120
     think_seconds: int | None = 30
+    prompt_video: str | None = None
 
 
 @dataclass(frozen=True)
 class DemoTemplate:
-    """A demo interview template; ``speak`` marks one whose video prompts are generated."""
+    """A demo interview template."""
 
     name: str
     intro_md: str
     outro_md: str
     questions: list[DemoQuestion]
-    speak: bool = False
 
 
 FIRST_CONVERSATION = "First conversation"
@@ -81,10 +71,14 @@ DEMO_TEMPLATES = [
                 is_practice=True,
                 max_seconds=30,
             ),
-            DemoQuestion("Tell us about yourself and why Aurora Robotics caught your attention."),
+            DemoQuestion(
+                "Tell us about yourself and why Aurora Robotics caught your attention.",
+                prompt_video="prompt-about-you.mp4",
+            ),
             DemoQuestion(
                 "Describe a project you are proud of. What was hard, and what did you learn?",
                 max_seconds=180,
+                prompt_video="prompt-project.mp4",
             ),
             DemoQuestion(
                 "When could you start, and do you have any questions for us?",
@@ -92,7 +86,6 @@ DEMO_TEMPLATES = [
                 think_seconds=None,
             ),
         ],
-        speak=True,
     ),
     DemoTemplate(
         name="Technical deep dive",
@@ -147,45 +140,17 @@ TEXT_ANSWERS = {
         "new motion-planning releases before they reach a customer's factory."
     ),
 }
+# What Chiara says in each shipped recording, in question order.
 VIDEO_ANSWERS = [
-    "Hi, I'm Chiara. I have worked on industrial robots for four years, and I love making them safe around people.",
-    "I am proud of a path planner I rewrote in Rust. It was hard to test, and I learned to build a simulator first.",
+    (
+        "answer-chiara-about-you.webm",
+        "Hi, I'm Chiara. I have worked on industrial robots for four years, and I love making them safe around people.",
+    ),
+    (
+        "answer-chiara-project.webm",
+        "I am proud of a path planner I rewrote in Rust. It was hard to test, and I learned to build a simulator first.",
+    ),
 ]
-
-
-def _tools() -> tuple[str, str] | None:
-    ffmpeg, espeak = shutil.which("ffmpeg"), shutil.which("espeak-ng")
-    return (ffmpeg, espeak) if ffmpeg and espeak else None
-
-
-def media_tools_available() -> bool:
-    """Whether ffmpeg and espeak-ng are installed, so demo videos can be generated."""
-    return _tools() is not None
-
-
-def spoken_video(text: str, prefix: str, language: str = "en") -> str | None:
-    """Speak ``text`` over a plain background into a short WebM and store it; its key, or None."""
-    tools = _tools()
-    if tools is None:
-        return None
-    ffmpeg, espeak = tools
-    try:
-        with tempfile.TemporaryDirectory(prefix="openround-demo-") as workdir:
-            wav, webm = Path(workdir) / "speech.wav", Path(workdir) / "video.webm"
-            speak = [espeak, "-v", language, "-s", "165", "-w", str(wav), text]
-            subprocess.run(speak, check=True, capture_output=True, timeout=MEDIA_TIMEOUT_SECONDS)  # noqa: S603
-            encode = [
-                ffmpeg, "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi", "-i", PROMPT_BACKGROUND,
-                "-i", str(wav), "-shortest", "-c:v", "libvpx", "-b:v", "150k", "-deadline", "realtime",
-                "-cpu-used", "8", "-c:a", "libopus", "-b:a", "48k", str(webm),
-            ]  # fmt: skip
-            subprocess.run(encode, check=True, capture_output=True, timeout=MEDIA_TIMEOUT_SECONDS)  # noqa: S603
-            with webm.open("rb") as stream:
-                return get_storage().save(stream, prefix=prefix, content_type="video/webm").key
-    except (OSError, subprocess.SubprocessError) as error:
-        # A demo without videos is still a demo: keep the text prompts.
-        logger.warning("Could not generate a demo video: %s", error)
-        return None
 
 
 def seed_demo_interviews(organization: Organization) -> None:
@@ -252,23 +217,17 @@ def _seed_template(organization: Organization, admin: User, spec: DemoTemplate) 
         ]
         db.session.add(template)
         db.session.flush()
-    if spec.speak:
-        for question in template.questions:
-            if (
-                question.answer_type == AnswerType.VIDEO
-                and not question.is_practice
-                and not question.prompt_video_key
-            ):
-                _add_prompt_video(admin, question)
+    videos = {question.prompt_text: question.prompt_video for question in spec.questions}
+    for question in template.questions:
+        name = videos.get(question.prompt_text)
+        if name and not question.prompt_video_key:
+            _add_prompt_video(admin, question, name)
     return template
 
 
-def _add_prompt_video(admin: User, question: InterviewQuestion) -> None:
-    key = spoken_video(question.prompt_text, PROMPT_VIDEO_PREFIX)
-    if key is None:
-        return
-    question.prompt_video_key = key
-    question.prompt_video_content_type = "video/webm"
+def _add_prompt_video(admin: User, question: InterviewQuestion, name: str) -> None:
+    """The shipped prompt video, stored as a recorded one and queued for its captions."""
+    question.prompt_video_key, question.prompt_video_content_type = store_demo_file(name, PROMPT_VIDEO_PREFIX)
     question.prompt_recorded_by_id = admin.id
     db.session.flush()
     queue_prompt_processing(question)
@@ -317,22 +276,16 @@ def _seed_invitation(
 def _complete(
     invitation: InterviewInvitation, questions: list[InterviewQuestion], spec: DemoCandidate
 ) -> None:
+    """Answer every question as the candidate would: shipped recordings for video, then finish."""
     answering.open_invitation(invitation)
-    if not media_tools_available():
-        # Without generated recordings the candidate "asked" to answer everything in writing.
-        answering.request_text_accommodation(invitation)
-    spoken = iter(VIDEO_ANSWERS)
+    recordings = iter(VIDEO_ANSWERS)
     for question in questions:
         answering.start_question(invitation, question)
-        if answering.answer_type_for(invitation, question) == AnswerType.TEXT:
-            text = TEXT_ANSWERS[spec.email] if question.answer_type == AnswerType.TEXT else next(spoken)
-            answering.submit_text_answer(invitation, question, text)
+        if question.answer_type == AnswerType.TEXT:
+            answering.submit_text_answer(invitation, question, TEXT_ANSWERS[spec.email])
             continue
-        text = next(spoken)
-        key = spoken_video(text, f"{answering.ANSWER_PREFIX}/{invitation.id}")
-        if key is None:
-            answering.request_text_accommodation(invitation)
-            answering.submit_text_answer(invitation, question, text)
-        else:
-            answering.submit_video_answer(invitation, question, key, duration_seconds=None)
+        name, _words = next(recordings)
+        # Uploaded where the browser would put it; processing (MP4, poster, transcript) follows the commit.
+        key, _content_type = store_demo_file(name, answering.answer_prefix(invitation))
+        answering.submit_video_answer(invitation, question, key, duration_seconds=None)
     answering.finish_interview(invitation)

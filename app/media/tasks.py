@@ -18,7 +18,7 @@ from app.candidates.privacy import delete_files_after_commit
 from app.core.extensions import db
 from app.core.jobs import job
 from app.core.storage import get_storage
-from app.media import ffmpeg
+from app.media import pyav
 from app.media.transcribe import Transcript, supports_language, transcribe, transcription_available
 from app.models.interview import (
     InterviewAnswer,
@@ -92,8 +92,6 @@ def process_answer_media(answer_id: int) -> bool:
         _delete_now(saved)
         db.session.rollback()
         _record_failure(answer_id, error)
-        if isinstance(error, ffmpeg.ToolMissing):
-            return False  # retrying will not install ffmpeg
         raise
 
     answer = db.session.get(InterviewAnswer, answer_id)
@@ -130,7 +128,7 @@ def _prepare_transcript(answer: InterviewAnswer, has_audio: bool) -> bool:
 
 
 def _record_failure(answer_id: int, error: Exception) -> None:
-    if isinstance(error, ffmpeg.MediaError):
+    if isinstance(error, pyav.MediaError):
         message = str(error)
     else:
         logger.exception("Processing answer %s failed", answer_id)
@@ -148,17 +146,15 @@ def _derive_answer_media(source_key: str, content_type: str, prefix: str, saved:
     derived = _Derived()
     with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
         folder = Path(workdir)
-        ffmpeg.find_tool("ffmpeg")
-        ffmpeg.find_tool("ffprobe")
-        original = ffmpeg.download_to(source_key, folder / "original")
-        found = ffmpeg.probe(original)
+        original = pyav.download_to(source_key, folder / "original")
+        found = pyav.probe(original)
         if not found.has_video:
-            raise ffmpeg.MediaError("The recording has no picture")
+            raise pyav.MediaError("The recording has no picture")
         source = _remuxed(original, folder / ("remuxed.mp4" if "mp4" in content_type else "remuxed.webm"))
-        mp4 = ffmpeg.make_mp4(source, folder / "answer.mp4", has_audio=found.has_audio)
-        derived.duration = ffmpeg.probe(source).duration or ffmpeg.probe(mp4).duration
+        mp4 = pyav.make_mp4(source, folder / "answer.mp4", has_audio=found.has_audio)
+        derived.duration = pyav.probe(source).duration or pyav.probe(mp4).duration
         derived.mp4_key = _store(mp4, prefix, "video/mp4", saved)
-        poster = ffmpeg.make_poster(mp4, folder / "poster.jpg", duration=derived.duration)
+        poster = pyav.make_poster(mp4, folder / "poster.jpg", duration=derived.duration)
         derived.poster_key = _store(poster, prefix, "image/jpeg", saved)
         derived.has_audio = found.has_audio
     return derived
@@ -166,8 +162,8 @@ def _derive_answer_media(source_key: str, content_type: str, prefix: str, saved:
 
 def _remuxed(original: Path, destination: Path) -> Path:
     try:
-        return ffmpeg.remux(original, destination)
-    except ffmpeg.MediaError:
+        return pyav.remux(original, destination)
+    except pyav.MediaError:
         # The re-encode may still read what a plain copy could not.
         logger.warning("Remuxing failed; encoding from the original instead")
         return original
@@ -214,7 +210,7 @@ def transcribe_answer_media(answer_id: int) -> None:
 
 
 def _record_transcript_failure(answer_id: int, source_key: str, error: Exception) -> None:
-    if isinstance(error, ffmpeg.MediaError):
+    if isinstance(error, pyav.MediaError):
         message = str(error)
     else:
         logger.exception("Transcribing answer %s failed", answer_id)
@@ -231,10 +227,10 @@ def _transcribe_stored(key: str, language: str) -> tuple[bool, Transcript | None
     """Whether the stored recording has sound, and what was said in it."""
     with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
         folder = Path(workdir)
-        media = ffmpeg.download_to(key, folder / "media")
-        if not ffmpeg.probe(media).has_audio:
+        media = pyav.download_to(key, folder / "media")
+        if not pyav.probe(media).has_audio:
             return False, None
-        return True, transcribe(ffmpeg.extract_audio(media, folder / "audio.wav"), language)
+        return True, transcribe(pyav.extract_audio(media, folder / "audio.wav"), language)
 
 
 # -- prompts and welcome videos: captions -----------------------------------------------------------
@@ -251,9 +247,7 @@ def process_prompt_media(question_id: int) -> None:
     source_key, prefix = question.prompt_video_key, f"{PROMPT_PREFIX}/{question.template_id}"
     db.session.rollback()
     saved: list[str] = []
-    transcript = _captions_of(source_key, language, prefix, saved, f"Prompt {question_id}")
-    if transcript is _SKIPPED:
-        return
+    transcript = _captions_of(source_key, language, prefix, saved)
     question = db.session.get(InterviewQuestion, question_id)
     if question is None or question.prompt_video_key != source_key:
         _delete_now(saved)
@@ -276,8 +270,7 @@ def process_welcome_media(template_id: int) -> None:
     source_key, prefix = template.welcome_video_key, f"{PROMPT_PREFIX}/{template_id}"
     db.session.rollback()
     saved: list[str] = []
-    if _captions_of(source_key, language, prefix, saved, f"Welcome video {template_id}") is _SKIPPED:
-        return
+    _captions_of(source_key, language, prefix, saved)
     template = db.session.get(InterviewTemplate, template_id)
     if template is None or template.welcome_video_key != source_key:
         _delete_now(saved)
@@ -288,26 +281,18 @@ def process_welcome_media(template_id: int) -> None:
     db.session.commit()
 
 
-_SKIPPED = Transcript(text="", vtt="")
-
-
-def _captions_of(
-    source_key: str, language: str, prefix: str, saved: list[str], what: str
-) -> Transcript | None:
-    """Transcribe a stored video and store its captions (appended to ``saved``); _SKIPPED without ffmpeg."""
+def _captions_of(source_key: str, language: str, prefix: str, saved: list[str]) -> Transcript | None:
+    """Transcribe a stored video and store its captions (appended to ``saved``)."""
     try:
         with tempfile.TemporaryDirectory(prefix="openround-media-") as workdir:
             folder = Path(workdir)
-            original = ffmpeg.download_to(source_key, folder / "original")
+            original = pyav.download_to(source_key, folder / "original")
             transcript = None
-            if ffmpeg.probe(original).has_audio:
-                transcript = transcribe(ffmpeg.extract_audio(original, folder / "audio.wav"), language)
+            if pyav.probe(original).has_audio:
+                transcript = transcribe(pyav.extract_audio(original, folder / "audio.wav"), language)
             if transcript and transcript.text:
                 _store_text(transcript.vtt, prefix, saved)
             return transcript
-    except ffmpeg.ToolMissing:
-        logger.error("%s was not transcribed: ffmpeg is not installed", what)
-        return _SKIPPED
     except Exception:
         _delete_now(saved)
         raise

@@ -95,7 +95,7 @@ def supports_language(language: str | None) -> bool:
 
 
 def transcribe(audio: Path, language: str | None = "en") -> Transcript | None:
-    """Transcribe a 16 kHz WAV (or any file ffmpeg can read) spoken in ``language``.
+    """Transcribe a 16 kHz WAV (or any recording PyAV can read) spoken in ``language``.
 
     None when transcription is unavailable or the model does not know the language.
     """

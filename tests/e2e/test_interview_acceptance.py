@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,13 +31,13 @@ from app.models.interview import (
 from tests.e2e.test_answering import new_page
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.fixtures.media import write_speech_wav, write_y4m
 from tests.helpers import link_in_mail
 from tests.test_applications import make_job
 from tests.test_interviews_invitations import make_application
 
 pytestmark = pytest.mark.e2e
 
-SPOKEN = "Hello, my name is Giulia."
 WRITTEN = "I would start by listening to the team."
 
 
@@ -82,28 +81,16 @@ def storage_site(app_environ: dict[str, str], live_server, request: pytest.Fixtu
 
 @pytest.fixture(scope="module")
 def capture_browser(browser, tmp_path_factory: pytest.TempPathFactory):
-    """A headless Chromium whose camera plays a test picture and whose microphone says SPOKEN, in a loop."""
-    espeak, ffmpeg = "/usr/bin/espeak-ng", shutil.which("ffmpeg")
-    if not os.path.exists(espeak) or ffmpeg is None:
-        pytest.skip("espeak-ng or ffmpeg is not installed")
+    """A headless Chromium whose camera plays a test picture and whose microphone says SPOKEN, in a loop.
+
+    Both files are made with PyAV from the committed spoken recording: no system tool is needed.
+    """
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.skip(f"Chromium not found at {CHROMIUM}")
     folder = tmp_path_factory.mktemp("capture")
-    speech, audio, video = folder / "speech.wav", folder / "voice.wav", folder / "camera.y4m"
-    subprocess.run([espeak, "-s", "140", "-w", str(speech), SPOKEN], check=True, timeout=60)
     # Half a second of silence after the sentence, so the looped sound has word boundaries.
-    subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-y", "-i", str(speech), "-af", "apad=pad_dur=0.5",
-         "-ar", "16000", "-ac", "1", "-c:a", "pcm_s16le", str(audio)],
-        check=True,
-        timeout=60,
-    )  # fmt: skip
-    subprocess.run(
-        [ffmpeg, "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=15", "-t", "4",
-         "-pix_fmt", "yuv420p", str(video)],
-        check=True,
-        timeout=60,
-    )  # fmt: skip
+    audio = write_speech_wav(folder / "voice.wav", pad_seconds=0.5)
+    video = write_y4m(folder / "camera.y4m", seconds=4.0, size=(320, 240), fps=15)
     args = [
         *CHROMIUM_ARGS,
         "--use-fake-device-for-media-stream",
