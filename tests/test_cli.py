@@ -113,27 +113,6 @@ def test_user_create_has_no_password_option(runner):
     assert "No such option" in result.output
 
 
-def test_seed_demo_is_idempotent_and_prints_fresh_passwords(app, runner):
-    first = _invoke(runner, "seed-demo")
-    assert first.exit_code == 0, first.output
-    passwords = [line.split()[-1] for line in first.output.splitlines() if "@demo.example.com" in line]
-    assert len(passwords) == 4 and len(set(passwords)) == 4
-    second = _invoke(runner, "seed-demo")
-    assert second.exit_code == 0
-    assert "already have passwords" in second.output
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1
-        roles = set(db.session.scalars(db.select(User.role)))
-        assert roles == set(Role)
-        admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN))
-        assert verify_password(admin.password_hash, passwords[0])
-    reset = _invoke(runner, "seed-demo", "--reset-passwords")
-    new_passwords = [line.split()[-1] for line in reset.output.splitlines() if "@demo.example.com" in line]
-    assert len(new_passwords) == 4 and not set(new_passwords) & set(passwords)
-    third_run = _invoke(runner, "seed-demo")
-    assert all(password not in third_run.output for password in new_passwords)
-
-
 def test_flask_entry_point_runs_as_a_real_process(app_environ, tmp_path: Path):
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, **app_environ, "OPENROUND_ENV": "development"}

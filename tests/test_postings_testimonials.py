@@ -8,7 +8,7 @@ import re
 
 from app import models
 from app.core.extensions import db
-from app.models import Job, JobStatus, Organization, Role, WorkModel, utcnow
+from app.models import Job, JobStatus, Organization, Role, utcnow
 from app.postings.services import JobData, create_job
 from tests.factories import make_organization, make_user
 from tests.helpers import login, submit, text_of
@@ -142,35 +142,6 @@ def test_organization_wide_testimonial_and_stranger_cannot_delete(app, client):
     )
     assert response.status_code == 404
     assert "Great place." not in text_of(stranger.get("/app/jobs/testimonials"))
-
-
-def test_seed_demo_adds_jobs_once(app, runner):
-    first = runner.invoke(args=["seed-demo"])
-    assert first.exit_code == 0, first.output
-    with app.app_context():
-        demo = db.session.scalar(db.select(Organization).where(Organization.slug == "demo"))
-        jobs = list(db.session.scalars(db.select(Job).where(Job.organization_id == demo.id)))
-        by_status = {status: [job for job in jobs if job.status == status] for status in JobStatus}
-        assert len(by_status[JobStatus.PUBLISHED]) >= 4
-        assert len(by_status[JobStatus.DRAFT]) == 1 and len(by_status[JobStatus.CLOSED]) == 1
-        published = by_status[JobStatus.PUBLISHED]
-        assert any(job.salary_currency == "EUR" and job.salary_period.value == "year" for job in published)
-        assert any(job.work_model == WorkModel.REMOTE and job.remote_time_zones for job in published)
-        assert any(loc.city == "Milan" for job in published for loc in job.locations)
-        assert any(job.faqs for job in published)
-        testimonials = list(
-            db.session.scalars(
-                db.select(models.Testimonial).where(models.Testimonial.organization_id == demo.id)
-            )
-        )
-        assert len(testimonials) == 1 and testimonials[0].is_visible
-        count = len(jobs)
-
-    second = runner.invoke(args=["seed-demo"])
-    assert second.exit_code == 0, second.output
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count(Job.id))) == count
-        assert db.session.scalar(db.select(db.func.count(models.Testimonial.id))) == 1
 
 
 def test_a_short_video_testimonial_is_checked_and_plays_on_the_card(app, client, tiny_webm):

