@@ -15,7 +15,6 @@ import secrets
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -29,7 +28,8 @@ from flask import Flask, current_app, render_template
 from flask_babel import LazyString, force_locale, get_locale
 
 from app import outbox
-from app.models.outbox import OutboxKind, OutboxMessage
+from app.models.outbox import OutboxKind
+from app.models.outbox import OutboxMessage as OutboxRow
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _sender_domain(sender: str) -> str:
 # -- delivery -----------------------------------------------------------------------------
 
 
-def deliver_outbox_mail(message: OutboxMessage) -> None:
+def deliver_outbox_mail(message: OutboxRow) -> None:
     """Outbox handler: deliver one recorded message; a permanent SMTP refusal is not retried."""
     try:
         deliver(message.payload["raw"])

@@ -42,7 +42,10 @@ GAVE_UP_ERROR = "Processing did not finish after several attempts"
 def _answer_given_up(reason: str, answer_id: int) -> None:
     """The last attempt ended (or its worker died): say so on the answer instead of "processing"."""
     answer = db.session.get(InterviewAnswer, answer_id)
-    if answer is not None and answer.processing_state in (ProcessingState.PENDING, ProcessingState.PROCESSING):
+    if answer is not None and answer.processing_state in (
+        ProcessingState.PENDING,
+        ProcessingState.PROCESSING,
+    ):
         logger.error("Giving up processing answer %s: %s", answer_id, reason)
         answer.processing_state = ProcessingState.FAILED
         answer.processing_error = GAVE_UP_ERROR
