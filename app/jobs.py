@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, has_app_context
-from huey import Huey
+from huey import Huey, crontab
 from huey.api import TaskWrapper
 from huey.storage import RedisStorage, SqliteStorage
 from redis import ConnectionPool
@@ -344,3 +344,11 @@ def periodic_job(
         return huey.periodic_task(schedule, **options)(_in_app_context(run_once_per_slot))
 
     return decorator
+
+
+@periodic_job(crontab(minute="50", hour="3"))
+def purge_delivered_outbox() -> int:
+    """Nightly: delete outbox rows delivered more than a week ago (they hold e-mail bodies)."""
+    removed = outbox.purge_delivered(timedelta(days=7))
+    db.session.commit()
+    return removed

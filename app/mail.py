@@ -119,6 +119,7 @@ def send_mail(
         "mail",
         {"raw": message.as_string(), "to": to, "template": template},
         dedupe_key=dedupe_key,
+        organization_id=getattr(organization, "id", None),
         max_attempts=MAIL_ATTEMPTS,
         retry_delay=MAIL_RETRY_DELAY,
     )

@@ -86,6 +86,7 @@ def add_message(
     available_at: datetime | None = None,
     max_attempts: int = 6,
     retry_delay: int = 60,
+    organization_id: int | None = None,
 ) -> OutboxMessage:
     """Record one delivery in the current transaction; with ``dedupe_key``, at most one ever exists."""
     if dedupe_key is not None:
@@ -93,6 +94,7 @@ def add_message(
         if existing is not None:
             return existing
     message = OutboxMessage(
+        organization_id=organization_id,
         kind=kind,
         topic=topic[:200],
         payload=payload,
@@ -314,13 +316,17 @@ def _fail_exhausted_leases(now: datetime) -> None:
 # -- what operators see --------------------------------------------------------------------------------
 
 
-def list_problem_messages(stuck_after: timedelta, limit: int = 200) -> list[OutboxMessage]:
-    """Failed rows, and rows undelivered for longer than ``stuck_after``, newest first."""
+def list_problem_messages(
+    organization_id: int | None, stuck_after: timedelta, limit: int = 200
+) -> list[OutboxMessage]:
+    """The organization's (None: every) failed rows, retried rows and rows waiting too long, newest first."""
     cutoff = utcnow() - stuck_after
+    query = db.select(OutboxMessage)
+    if organization_id is not None:
+        query = query.where(OutboxMessage.organization_id == organization_id)
     return list(
         db.session.scalars(
-            db.select(OutboxMessage)
-            .where(
+            query.where(
                 or_(
                     OutboxMessage.status == OutboxStatus.FAILED,
                     (OutboxMessage.status.in_(UNDELIVERED)) & (OutboxMessage.created_at < cutoff),
@@ -333,10 +339,10 @@ def list_problem_messages(stuck_after: timedelta, limit: int = 200) -> list[Outb
     )
 
 
-def retry_message(message_id: int) -> OutboxMessage:
-    """Make a failed or waiting row due now with a fresh set of attempts (staff asked)."""
+def retry_message(message_id: int, organization_id: int | None = None) -> OutboxMessage:
+    """Make a failed or waiting row due now with a fresh set of attempts (an admin of its organization asked)."""
     message = db.session.get(OutboxMessage, message_id)
-    if message is None:
+    if message is None or (organization_id is not None and message.organization_id != organization_id):
         raise NotFound(str(_l("No such delivery.")))
     if message.status == OutboxStatus.DELIVERED:
         raise Conflict(str(_l("This delivery has already gone out.")))
@@ -378,3 +384,14 @@ def last_heartbeat() -> datetime | None:
     """When any job consumer last showed a sign of life."""
     beats = db.session.scalars(db.select(WorkerHeartbeat.beat_at)).all()
     return max(beats) if beats else None
+
+
+def purge_delivered(older_than: timedelta) -> int:
+    """Delete rows delivered longer ago than ``older_than`` (they hold message bodies); flushes."""
+    cutoff = utcnow() - older_than
+    result = db.session.execute(
+        db.delete(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.DELIVERED, OutboxMessage.delivered_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.browser",
     "tests.fixtures.media",
+    "tests.fixtures.redis_server",
 ]
 
 BACKENDS = ["sqlite", "postgresql"]

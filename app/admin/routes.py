@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import mail
+from app import mail, outbox
 from app.admin import bp, services
 from app.admin.forms import (
     ROLE_LABELS,
@@ -212,3 +214,23 @@ def _save_branding(actor: User, form: BrandingForm) -> list[str]:
     elif form.remove_career_video.data:
         replaced.append(organizations.remove_career_video(actor))
     return [key for key in replaced if key]
+
+
+@bp.get("/deliveries")
+@admin_required
+def deliveries():
+    """E-mails of the organization that failed or wait too long, with a retry button."""
+    stuck_after = timedelta(minutes=current_app.config["OUTBOX_STUCK_MINUTES"])
+    messages = outbox.list_problem_messages(current_user.organization_id, stuck_after)
+    return render_template("admin/deliveries.html", messages=messages, retry_form=ConfirmForm())
+
+
+@bp.post("/deliveries/<int:message_id>/retry")
+@admin_required
+def retry_delivery(message_id: int):
+    """Try a failed or waiting delivery again now."""
+    require_valid(ConfirmForm())
+    outbox.retry_message(message_id, current_user.organization_id)
+    db.session.commit()
+    flash(_("The delivery will be tried again in a moment."), "success")
+    return redirect(url_for("admin.deliveries"))

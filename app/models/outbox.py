@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -37,6 +37,10 @@ class OutboxMessage(db.Model):
     __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The organization whose admins see the row (None: system mail, jobs); erased with it.
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[OutboxKind] = mapped_column(enum_column(OutboxKind, "outbox_kind"))
     topic: Mapped[str] = mapped_column(String(200))  # the job's name, "mail", a webhook's event
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -20,6 +20,7 @@ def upgrade():
     op.create_table(
         'outbox_messages',
         sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('organization_id', sa.Integer(), nullable=True),
         sa.Column(
             'kind',
             sa.Enum('mail', 'job', 'webhook', name='outbox_kind', native_enum=False, create_constraint=True, length=20),
@@ -45,11 +46,16 @@ def upgrade():
         sa.Column('dedupe_key', sa.String(length=200), nullable=True),
         sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
         sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ['organization_id'], ['organizations.id'],
+            name=op.f('fk_outbox_messages_organization_id_organizations'), ondelete='CASCADE',
+        ),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages')),
         sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_messages_dedupe_key')),
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_messages_status_next', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_messages_organization_id'), ['organization_id'], unique=False)
 
     op.create_table(
         'job_locks',
@@ -72,5 +78,6 @@ def downgrade():
     op.drop_table('worker_heartbeats')
     op.drop_table('job_locks')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_messages_organization_id'))
         batch_op.drop_index('ix_outbox_messages_status_next')
     op.drop_table('outbox_messages')
