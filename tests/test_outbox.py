@@ -377,14 +377,19 @@ def test_an_answer_being_processed_when_its_consumer_dies_ends_ready(
     )
     consumer.stop(signum)
     consumer.start()
+
+    def job_row() -> OutboxMessage:
+        with app.app_context():
+            row = db.session.scalar(
+                db.select(OutboxMessage).where(OutboxMessage.topic == process_answer.name)
+            )
+            db.session.expunge(row)
+            return row
+
     wait_until(
-        lambda: answer_of(app, answer_id).processing_state in (ProcessingState.READY, ProcessingState.FAILED),
-        consumer,
-        "processing end",
+        lambda: job_row().status in (OutboxStatus.DELIVERED, OutboxStatus.FAILED), consumer, "processing end"
     )
+    assert job_row().status == OutboxStatus.DELIVERED, job_row().last_error
     answer = answer_of(app, answer_id)
     assert answer.processing_state == ProcessingState.READY, answer.processing_error
     assert answer.mp4_key and answer.poster_key
-    with app.app_context():
-        row = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.topic == process_answer.name))
-        assert row.status == OutboxStatus.DELIVERED
