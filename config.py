@@ -72,7 +72,7 @@ class Config:
         self.OUTBOX_RELAY_INTERVAL = float(env.get("OUTBOX_RELAY_INTERVAL") or 10)
         self.OUTBOX_STUCK_MINUTES = int(env.get("OUTBOX_STUCK_MINUTES") or 15)
         self.HEALTH_CONSUMER_MAX_AGE = int(env.get("HEALTH_CONSUMER_MAX_AGE") or 300)
-        self.HEALTH_MIN_FREE_BYTES = int(env.get("HEALTH_MIN_FREE_BYTES") or 1024 * 1024 * 1024)
+        self.HEALTH_MIN_FREE_BYTES = int(env.get("HEALTH_MIN_FREE_BYTES") or 256 * 1024 * 1024)
 
         self.RATELIMIT_ENABLED = _flag(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"

@@ -1,4 +1,4 @@
-"""The front door, /healthz and organization logos."""
+"""The front door, /healthz, /livez and organization logos."""
 
 from flask import abort, jsonify, redirect, url_for
 from flask_login import current_user
@@ -22,10 +22,20 @@ def index():
 @limiter.exempt
 @csrf.exempt
 def healthz():
-    """JSON state of the database and storage; 503 when one of them fails."""
+    """JSON state of database, storage, queue, outbox and consumer; 503 naming what fails."""
     report = health_report()
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/livez")
+@limiter.exempt
+@csrf.exempt
+def livez():
+    """Cheap liveness for load balancers: the process answers, nothing else is checked."""
+    response = jsonify(status="ok")
     response.headers["Cache-Control"] = "no-store"
     return response
 

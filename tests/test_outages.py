@@ -1,0 +1,69 @@
+"""Dependencies that fail: the rate-limit store, the job queue; answers stay useful and honest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask
+
+from app.extensions import db
+from app.models import Role
+from tests.factories import PASSWORD, make_organization, make_user
+from tests.fixtures.redis_server import RedisServer, free_port
+from tests.helpers import login, text_of
+from tests.test_applications import post_application, published_job
+from tests.test_outbox import queued  # noqa: F401 (fixture)
+
+
+def test_applying_and_signing_in_work_while_the_rate_limit_store_is_down(
+    app_environ: dict[str, str], request
+) -> None:
+    app_environ["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    app: Flask = request.getfixturevalue("app")
+    path, _ = published_job(app)
+    with app.app_context():
+        organization = make_organization()
+        user = make_user(organization, role=Role.RECRUITER)
+        db.session.commit()
+        email = user.email
+    client = app.test_client()
+
+    response = post_application(client, path)
+    assert response.status_code == 302, text_of(response)
+    assert client.get(path.rsplit("/apply", 1)[0]).status_code == 200
+
+    failed = login(client, email, password=PASSWORD + "-wrong")
+    assert failed.status_code < 500
+    signed_in = login(client, email)
+    assert signed_in.status_code == 302
+    assert client.get("/app/").status_code == 200
+
+
+def test_healthz_names_the_queue_while_it_is_down(
+    redis_server: RedisServer,
+    queued: Callable[[str], Flask],  # noqa: F811
+) -> None:
+    app = queued(redis_server.url)
+    client = app.test_client()
+    with app.app_context():
+        from app import outbox
+
+        outbox.record_heartbeat("test-consumer")
+    assert client.get("/healthz").status_code == 200
+
+    redis_server.stop()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "queue" in response.json["failing"]
+    assert response.json["checks"]["database"] == "ok"
+    assert client.get("/livez").status_code == 200
+
+    redis_server.start()
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_names_a_missing_consumer(queued: Callable[[str], Flask]) -> None:  # noqa: F811
+    app = queued("")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["failing"] == ["consumer"]
