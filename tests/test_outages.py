@@ -67,3 +67,20 @@ def test_healthz_names_a_missing_consumer(queued: Callable[[str], Flask]) -> Non
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["failing"] == ["consumer"]
+
+
+def test_a_database_outage_answers_503_with_retry_after_not_500(
+    app_environ: dict[str, str], tmp_path
+) -> None:
+    from app import create_app
+    from config import TestingConfig
+
+    app = create_app(TestingConfig({**app_environ, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db"}))
+    client = app.test_client()
+    page = client.get("/careers/acme")
+    assert page.status_code == 503
+    assert page.headers["Retry-After"] == "30"
+    assert "Nothing you already sent was lost" in text_of(page)
+    api = client.get("/api/v1/public/orgs/acme/jobs")
+    assert api.status_code == 503 and api.json["error"]["status"] == 503
+    assert client.get("/livez").status_code == 200
