@@ -160,11 +160,11 @@ def is_outage(error: BaseException) -> bool:
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
         return True
+    if isinstance(error, OSError):  # local storage: a missing mount, a full or read-only disk
+        return True
     names = {cls.__name__ for cls in type(error).__mro__}
-    # redis.ConnectionError / TimeoutError, botocore's EndpointConnectionError and ConnectTimeoutError
-    return bool(
-        names & {"ConnectionError", "EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError"}
-    )
+    # redis.ConnectionError / TimeoutError, botocore's BotoCoreError (EndpointConnectionError...)
+    return bool(names & {"ConnectionError", "TimeoutError", "BotoCoreError", "ReadTimeoutError"})
 
 
 def outage_response():

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from app.extensions import db
-from app.models import Role
+from app.models import OutboxMessage, Role
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.fixtures.redis_server import RedisServer, free_port
 from tests.helpers import login, text_of
@@ -84,3 +84,30 @@ def test_a_database_outage_answers_503_with_retry_after_not_500(
     api = client.get("/api/v1/public/orgs/acme/jobs")
     assert api.status_code == 503 and api.json["error"]["status"] == 503
     assert client.get("/livez").status_code == 200
+
+
+def test_applying_while_storage_is_down_answers_503_and_keeps_what_was_typed(
+    app_environ: dict[str, str], tmp_path, request
+) -> None:
+    app: Flask = request.getfixturevalue("app")
+    path, _ = published_job(app)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the upload folder should be")
+    app.config["STORAGE_LOCAL_PATH"] = str(blocker)
+    from app import storage
+
+    storage.init_app(app)  # the storage now fails to write, as a lost mount would
+    client = app.test_client()
+
+    response = post_application(client, path, name="Grace Hopper", cover_note="Compilers, mostly.")
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 30  # Flask-Limiter may raise it to its window
+    page = text_of(response)
+    assert "We could not save your application just now." in page
+    assert "choose your CV file again" in page
+    assert 'value="Grace Hopper"' in page and "Compilers, mostly." in page
+    with app.app_context():
+        from app.models import Application
+
+        assert db.session.scalars(db.select(Application)).all() == []
+        assert db.session.scalars(db.select(OutboxMessage)).all() == []  # no confirmation for nothing
