@@ -14,6 +14,8 @@ from tests.helpers import login, text_of
 from tests.test_applications import post_application, published_job
 from tests.test_outbox import queued  # noqa: F401 (fixture)
 
+EMBED = "/embed/v1"
+
 
 def test_applying_and_signing_in_work_while_the_rate_limit_store_is_down(
     app_environ: dict[str, str], request
@@ -30,7 +32,16 @@ def test_applying_and_signing_in_work_while_the_rate_limit_store_is_down(
 
     response = post_application(client, path)
     assert response.status_code == 302, text_of(response)
-    assert client.get(path.rsplit("/apply", 1)[0]).status_code == 200
+    job_page = path.rsplit("/apply", 1)[0]
+    org_slug, job_slug = job_page.split("/")[2], job_page.split("/")[4]
+    for public in (
+        job_page,
+        f"/careers/{org_slug}",
+        f"/api/v1/public/orgs/{org_slug}/jobs",
+        f"/api/v1/public/orgs/{org_slug}/jobs/{job_slug}",
+        f"{EMBED}/frame/{org_slug}",
+    ):
+        assert client.get(public).status_code == 200, public
 
     failed = login(client, email, password=PASSWORD + "-wrong")
     assert failed.status_code < 500
