@@ -393,3 +393,25 @@ def test_an_answer_being_processed_when_its_consumer_dies_ends_ready(
     answer = answer_of(app, answer_id)
     assert answer.processing_state == ProcessingState.READY, answer.processing_error
     assert answer.mp4_key and answer.poster_key
+
+
+def test_overlapping_reminder_runs_record_one_reminder(app: Flask) -> None:
+    from app.interviews.invitations import send_reminder_mail
+    from tests.factories import make_application, make_job, make_template
+    from tests.factories import make_invitation as invite
+
+    with app.app_context():
+        organization = make_organization()
+        application = make_application(make_job(organization))
+        invitation, _ = invite(application, make_template(organization), sent_at=utcnow())
+        db.session.commit()
+        send_reminder_mail(invitation, 24)  # one run
+        db.session.commit()
+        send_reminder_mail(invitation, 24)  # an overlapping run that read the same state
+        db.session.commit()
+        send_reminder_mail(invitation, 48)  # another threshold is another reminder
+        db.session.commit()
+        keys = db.session.scalars(
+            db.select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == OutboxKind.MAIL)
+        )
+        assert sorted(key.rsplit(":", 1)[1] for key in keys) == ["24h", "48h"]
