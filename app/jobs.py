@@ -50,6 +50,7 @@ TASK_MODULES: tuple[str, ...] = (
     "app.media.tasks",
     "app.advocacy.tasks",
     "app.voice.tasks",
+    "app.orphans",
 )
 
 # In-memory and immediate until init_app says otherwise: importing this module does no I/O.

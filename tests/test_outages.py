@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from flask import Flask
 
@@ -122,3 +123,45 @@ def test_applying_while_storage_is_down_answers_503_and_keeps_what_was_typed(
 
         assert db.session.scalars(db.select(Application)).all() == []
         assert db.session.scalars(db.select(OutboxMessage)).all() == []  # no confirmation for nothing
+
+
+def test_a_cv_stored_for_an_application_that_never_committed_is_swept(app: Flask) -> None:
+    from app.models import PendingFile
+    from app.orphans import sweep_orphan_files
+    from tests.test_applications import stored_files
+
+    path, _ = published_job(app)
+    client = app.test_client()
+    assert post_application(client, path, email="kept@example.com").status_code == 302
+    with app.app_context():
+        assert db.session.scalars(db.select(PendingFile)).all() == []  # adopted with its row
+    [kept] = stored_files(app)
+
+    # A crash mid-apply: the CV is stored, the transaction never commits.
+    app.config["PROPAGATE_EXCEPTIONS"] = True
+    with app.app_context():
+        from app.applications import services
+        from app.applications.uploads import inspect_cv
+        from app.models import Job
+        from tests.test_uploads import minimal_pdf
+
+        job = db.session.scalar(db.select(Job))
+        services.submit_application(
+            job.organization,
+            job,
+            services.ApplicantDetails(
+                name="Crash", email="crash@example.com", phone="", location="", linkedin_url=None,
+                portfolio_url=None, cover_note="", talent_pool_consent=False, language="en",
+            ),
+            questions=[],
+            answers={},
+            document=inspect_cv("cv.pdf", minimal_pdf()),
+            attribution=services.attribution_from_first_touch({}),
+        )  # fmt: skip
+        db.session.rollback()  # the process died before the commit
+    assert len(stored_files(app)) == 2
+
+    with app.app_context():
+        assert sweep_orphan_files() == 0  # within the grace period
+        assert sweep_orphan_files(grace=timedelta(0)) == 1
+    assert stored_files(app) == [kept]

@@ -53,6 +53,7 @@ from app.models import (
     User,
     utcnow,
 )
+from app.orphans import adopt_file, note_pending_file
 from app.portal.services import public_url
 from app.security import hash_token, new_token
 from app.stages import stage_kind, stages_for
@@ -265,6 +266,8 @@ def confirm_referral(
             document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
         )
         stored_key = stored.key
+        note_pending_file(stored_key)  # swept if this transaction never commits (a crash)
+        adopt_file(stored_key)
     try:
         application = insert_referred_application(
             referral, organization, job, applicant, document, stored_key, notify=notify

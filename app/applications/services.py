@@ -48,6 +48,7 @@ from app.models import (
     utcnow,
 )
 from app.organizations.services import find_organization_by_slug
+from app.orphans import adopt_file, note_pending_file
 from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
 from app.storage import LocalStorage, get_storage
 
@@ -262,6 +263,8 @@ def submit_application(
     stored = storage.save(
         document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
     )
+    note_pending_file(stored.key)  # swept if this transaction never commits (a crash)
+    adopt_file(stored.key)
     try:
         return insert_application(
             organization,

@@ -49,7 +49,7 @@ from app.models.job import (
 from app.models.journey import Channel, EventType, JourneyEvent, VisitorSalt
 from app.models.message import CandidateMessage, MessageTemplate, ResponseDigest
 from app.models.organization import Organization
-from app.models.outbox import JobLock, OutboxKind, OutboxMessage, OutboxStatus, WorkerHeartbeat
+from app.models.outbox import JobLock, OutboxKind, OutboxMessage, OutboxStatus, PendingFile, WorkerHeartbeat
 from app.models.pipeline import PipelineStage, StageKind
 from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
 from app.models.profile import EmployeeProfile, ProfileItem, ProfileItemKind, ProfileVisibility
@@ -121,6 +121,7 @@ __all__ = [
     "OutboxKind",
     "OutboxMessage",
     "OutboxStatus",
+    "PendingFile",
     "PipelineStage",
     "ProcessingState",
     "ProfileItem",

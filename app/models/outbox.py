@@ -1,4 +1,4 @@
-"""Delivery rows written in the caller's transaction, scheduler locks and consumer heartbeats."""
+"""Delivery rows written in the caller's transaction, scheduler locks, heartbeats, files awaiting their row."""
 
 from __future__ import annotations
 
@@ -78,3 +78,12 @@ class WorkerHeartbeat(db.Model):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)  # host:pid
     beat_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingFile(db.Model):
+    """A stored file whose database row is not committed yet; swept if it never is."""
+
+    __tablename__ = "pending_files"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

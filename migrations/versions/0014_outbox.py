@@ -1,4 +1,4 @@
-"""outbox: mail, jobs and webhooks delivered from rows committed with their cause; job locks; heartbeats
+"""outbox: mail, jobs and webhooks delivered from rows committed with their cause; job locks; heartbeats; pending files
 
 Revision ID: 0014_outbox
 Revises: 0013_analytics
@@ -72,9 +72,20 @@ def upgrade():
         sa.Column('beat_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_worker_heartbeats')),
     )
+    op.create_table(
+        'pending_files',
+        sa.Column('key', sa.String(length=500), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_pending_files')),
+    )
+    with op.batch_alter_table('pending_files', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_pending_files_created_at'), ['created_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('pending_files', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_pending_files_created_at'))
+    op.drop_table('pending_files')
     op.drop_table('worker_heartbeats')
     op.drop_table('job_locks')
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
