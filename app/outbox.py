@@ -371,7 +371,12 @@ def oldest_undelivered_age() -> float | None:
 
 
 def record_heartbeat(name: str) -> None:
-    """Note that consumer ``name`` is alive now; commits."""
+    """Note that consumer ``name`` is alive now (and forget consumers silent for a day); commits."""
+    db.session.execute(
+        db.delete(WorkerHeartbeat)
+        .where(WorkerHeartbeat.beat_at < utcnow() - timedelta(days=1))
+        .execution_options(synchronize_session=False)
+    )
     beat = db.session.get(WorkerHeartbeat, name)
     if beat is None:
         db.session.add(WorkerHeartbeat(name=name, beat_at=utcnow()))
