@@ -415,3 +415,22 @@ def test_overlapping_reminder_runs_record_one_reminder(app: Flask) -> None:
             db.select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == OutboxKind.MAIL)
         )
         assert sorted(key.rsplit(":", 1)[1] for key in keys) == ["24h", "48h"]
+
+
+def test_operators_list_retry_and_relay_from_the_command_line(app: Flask) -> None:
+    use_test_templates(app)
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:9"
+    with app.app_context():
+        mail.send_mail(to="ops@example.com", subject="Hi", template="test_notice", candidate="Ops", link="x")
+        db.session.commit()
+        row_id = db.session.scalar(db.select(OutboxMessage.id))
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["outbox", "list"])
+    assert listed.exit_code == 0 and f"{row_id}\tpending\tmail" in listed.output
+
+    app.config["SMTP_URL"] = ""  # the local mail folder always takes it
+    assert runner.invoke(args=["outbox", "retry", str(row_id)]).exit_code == 0
+    with app.app_context():
+        assert db.session.get(OutboxMessage, row_id).status == OutboxStatus.DELIVERED
+    assert runner.invoke(args=["outbox", "retry", str(row_id)]).exit_code != 0  # already out
+    assert "Tried 0" in runner.invoke(args=["outbox", "relay"]).output
