@@ -434,3 +434,39 @@ def test_operators_list_retry_and_relay_from_the_command_line(app: Flask) -> Non
         assert db.session.get(OutboxMessage, row_id).status == OutboxStatus.DELIVERED
     assert runner.invoke(args=["outbox", "retry", str(row_id)]).exit_code != 0  # already out
     assert "Tried 0" in runner.invoke(args=["outbox", "relay"]).output
+
+
+def test_staff_can_retry_an_answer_stuck_in_processing(app: Flask, tiny_webm: bytes) -> None:
+    import html
+    import re
+
+    from tests.test_playback import page_as, reviewed_interview, set_answer
+
+    data = reviewed_interview(app, tiny_webm)
+    answer_id = set_answer(app, data["path"], processing_state=ProcessingState.PROCESSING)
+    client, page = page_as(app, data["emails"]["recruiter"], data["path"])
+    body = html.unescape(text_of(page))
+    assert "Try again" in body
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+    response = client.post(f"{data['path']}/answers/{answer_id}/process", data={"csrf_token": token})
+    assert response.status_code in (200, 302, 303)
+    answer = answer_of(app, answer_id)
+    assert answer.processing_state == ProcessingState.READY  # processed again (inline in tests)
+
+
+def test_healthz_names_an_old_undelivered_row_and_a_full_disk(app: Flask) -> None:
+    client = app.test_client()
+    with app.app_context():
+        # A row nobody delivered (no consumer ran for two hours).
+        stale = utcnow() - timedelta(hours=2)
+        db.session.add(
+            OutboxMessage(kind=OutboxKind.JOB, topic="app.nothing", payload={}, next_attempt_at=stale)
+        )
+        db.session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503, response.json
+    assert response.json["failing"] == ["outbox"]
+    assert response.json["details"]["outbox_oldest_seconds"] >= 7200
+
+    app.config["HEALTH_MIN_FREE_BYTES"] = 1 << 62
+    assert "storage" in client.get("/healthz").json["failing"]
