@@ -52,6 +52,7 @@ def test_applying_and_signing_in_work_while_the_rate_limit_store_is_down(
 
 
 def test_healthz_names_the_queue_while_it_is_down(
+    app: Flask,
     redis_server: RedisServer,
     queued: Callable[[str], Flask],  # noqa: F811
 ) -> None:
@@ -74,7 +75,7 @@ def test_healthz_names_the_queue_while_it_is_down(
     assert client.get("/healthz").status_code == 200
 
 
-def test_healthz_names_a_missing_consumer(queued: Callable[[str], Flask]) -> None:  # noqa: F811
+def test_healthz_names_a_missing_consumer(app: Flask, queued: Callable[[str], Flask]) -> None:  # noqa: F811
     app = queued("")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
