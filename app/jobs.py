@@ -29,7 +29,7 @@ from redis import ConnectionPool
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
-from app import outbox
+from app import after_commit, outbox
 from app.extensions import db
 from app.models.base import utcnow
 from app.models.outbox import JobLock, OutboxKind, OutboxMessage
@@ -153,13 +153,23 @@ class Job:
         """Record the job to run after the commit (or at ``eta``, or ``delay`` seconds later)."""
         if eta is None and delay:
             eta = utcnow() + timedelta(seconds=delay)
-        if not has_app_context():
-            # As a CLI or a test would: the job is its own transaction.
-            with task_app().app_context():
+        if not has_app_context() or after_commit.running_handlers():
+            # Called from a CLI, a test, or after a commit (the caller's transaction is over):
+            # the job is recorded in a transaction of its own.
+            return contextvars.Context().run(self._record_alone, args, kwargs, eta, dedupe_key)
+        return self._record(args, kwargs, eta, dedupe_key)
+
+    def _record_alone(
+        self, args: Sequence[Any], kwargs: dict[str, Any] | None, eta: datetime | None, dedupe_key: str | None
+    ) -> OutboxMessage:
+        with task_app().app_context():
+            try:
                 message = self._record(args, kwargs, eta, dedupe_key)
                 db.session.commit()
+                db.session.refresh(message)  # usable once this session is gone
                 return message
-        return self._record(args, kwargs, eta, dedupe_key)
+            finally:
+                db.session.remove()
 
     def _record(
         self, args: Sequence[Any], kwargs: dict[str, Any] | None, eta: datetime | None, dedupe_key: str | None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from app import jobs, mail, outbox
+from app import after_commit, jobs, mail, outbox
 from app.extensions import db
 from app.media.tasks import GAVE_UP_ERROR, process_answer
 from app.models import InterviewAnswer, OutboxKind, OutboxMessage, OutboxStatus, ProcessingState, Role
@@ -470,3 +470,30 @@ def test_healthz_names_an_old_undelivered_row_and_a_full_disk(app: Flask) -> Non
 
     app.config["HEALTH_MIN_FREE_BYTES"] = 1 << 62
     assert "storage" in client.get("/healthz").json["failing"]
+
+
+@jobs.job(retries=0)
+def note_organization_job(slug: str) -> None:
+    """Test job: adds an organization."""
+    make_organization(slug=slug)
+
+
+@after_commit.on_commit("test.after_commit_job")
+def _queue_after_commit(slugs) -> None:
+    for slug in slugs:
+        note_organization_job(slug)
+
+
+def test_a_job_called_after_the_commit_is_recorded_in_its_own_transaction(app: Flask) -> None:
+    from app.models import Organization
+
+    with app.test_request_context("/"):
+        after_commit.defer_until_commit("test.after_commit_job", "late-job")
+        db.session.commit()
+        db.session.rollback()  # as the request's teardown would
+    with app.app_context():
+        assert db.session.scalar(db.select(Organization.slug).where(Organization.slug == "late-job"))
+        row = db.session.scalar(
+            db.select(OutboxMessage).where(OutboxMessage.topic == note_organization_job.name)
+        )
+        assert row.status == OutboxStatus.DELIVERED
