@@ -12,6 +12,7 @@ backoff up to ``max_attempts``, then the row is ``failed`` and shown to admins w
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import socket
@@ -88,7 +89,26 @@ def add_message(
     retry_delay: int = 60,
     organization_id: int | None = None,
 ) -> OutboxMessage:
-    """Record one delivery in the current transaction; with ``dedupe_key``, at most one ever exists."""
+    """Record one delivery in the current transaction; with ``dedupe_key``, at most one ever exists.
+
+    Called from an after-commit handler (the caller's transaction is over), it commits its own.
+    """
+    if after_commit.running_handlers():
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        return contextvars.Context().run(
+            _add_alone,
+            app,
+            kind,
+            topic,
+            payload,
+            dict(
+                dedupe_key=dedupe_key,
+                available_at=available_at,
+                max_attempts=max_attempts,
+                retry_delay=retry_delay,
+                organization_id=organization_id,
+            ),
+        )
     if dedupe_key is not None:
         existing = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
         if existing is not None:
@@ -121,6 +141,19 @@ def add_message(
     if available_at is None or available_at <= utcnow():
         after_commit.defer_until_commit(PUSH_KEY, message.id)
     return message
+
+
+def _add_alone(
+    app: Any, kind: OutboxKind, topic: str, payload: dict[str, Any], options: dict[str, Any]
+) -> OutboxMessage:
+    with app.app_context():
+        try:
+            message = add_message(kind, topic, payload, **options)
+            db.session.commit()
+            db.session.refresh(message)
+            return message
+        finally:
+            db.session.remove()
 
 
 @after_commit.on_commit(PUSH_KEY)

@@ -497,3 +497,20 @@ def test_a_job_called_after_the_commit_is_recorded_in_its_own_transaction(app: F
             db.select(OutboxMessage).where(OutboxMessage.topic == note_organization_job.name)
         )
         assert row.status == OutboxStatus.DELIVERED
+
+
+@after_commit.on_commit("test.after_commit_mail")
+def _mail_after_commit(addresses) -> None:
+    for address in addresses:
+        mail.send_mail(
+            to=address, subject="After the commit", template="test_notice", candidate="Ada", link="x"
+        )
+
+
+def test_mail_sent_from_an_after_commit_handler_is_not_lost(app: Flask) -> None:
+    use_test_templates(app)
+    with app.test_request_context("/"):
+        after_commit.defer_until_commit("test.after_commit_mail", "late@example.com")
+        db.session.commit()
+        db.session.rollback()
+    assert [m.to for m in mail.list_outbox(app.config["MAIL_OUTBOX_PATH"])] == ["late@example.com"]
