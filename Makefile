@@ -73,7 +73,7 @@ run: translations migrate
 	@$(MAKE) --no-print-directory -s check-bind
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl-C stops the web server and the job consumer)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/huey_consumer app.worker.huey --workers $(JOB_WORKERS) --worker-type thread --logfile instance/jobs.log --quiet & \
+	$(BIN)/huey_consumer app.worker.huey --workers $(JOB_WORKERS) --worker-type thread --graceful-signal TERM --logfile instance/jobs.log --quiet & \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
 		--access-logfile - --forwarded-allow-ips 127.0.0.1 wsgi:app
 

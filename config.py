@@ -108,11 +108,21 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL") or ""
         self.JOBS_SQLITE_PATH = env.get("JOBS_SQLITE_PATH") or str(INSTANCE_DIR / f"jobs{suffix}.sqlite3")
         self.JOBS_IMMEDIATE = _flag(env.get("JOBS_IMMEDIATE"), False)
+        # The outbox relay: how long a claimed delivery stays claimed without a heartbeat, how
+        # often each consumer sweeps for due rows, and when a waiting row counts as stuck.
+        self.OUTBOX_LEASE_SECONDS = int(env.get("OUTBOX_LEASE_SECONDS") or 120)
+        self.OUTBOX_RELAY_INTERVAL = float(env.get("OUTBOX_RELAY_INTERVAL") or 10)
+        self.OUTBOX_STUCK_MINUTES = int(env.get("OUTBOX_STUCK_MINUTES") or 15)
+        self.HEALTH_CONSUMER_MAX_AGE = int(env.get("HEALTH_CONSUMER_MAX_AGE") or 300)
+        self.HEALTH_MIN_FREE_BYTES = int(env.get("HEALTH_MIN_FREE_BYTES") or 256 * 1024 * 1024)
 
         self.RATELIMIT_ENABLED = _flag(env.get("RATELIMIT_ENABLED"), True)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or "memory://"
         self.RATELIMIT_STRATEGY = "moving-window"
         self.RATELIMIT_HEADERS_ENABLED = True
+        # A rate-limit store that is down must not take sign-in or applying down with it.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
         self.JOURNEY_RATE_LIMIT = env.get("JOURNEY_RATE_LIMIT") or "120 per minute"
 
         self.INTERVIEW_REMINDER_HOURS = env.get("INTERVIEW_REMINDER_HOURS") or "48,24"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from typing import NoReturn
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from app.admin.services import create_user, parse_role, reset_member_mfa
 from app.applications.cv_text import fill_pdf_cv_text, pdf_cvs_without_text
 from app.auth.services import find_user_by_email
+from app.core import jobs, outbox
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.urls import public_url
@@ -137,6 +139,41 @@ def setup_check_command() -> None:
         click.secho(f"WARNING: {line.part}: {line.detail}", fg="yellow", bold=True, err=True)
 
 
+@click.group("outbox", cls=AppGroup)
+def outbox_group() -> None:
+    """Deliveries (mail, jobs) recorded in the outbox."""
+
+
+@outbox_group.command("list")
+def outbox_list() -> None:
+    """Every failed, retried or long-waiting delivery, of every organization."""
+    stuck_after = timedelta(minutes=current_app.config["OUTBOX_STUCK_MINUTES"])
+    for message in outbox.list_problem_messages(None, stuck_after):
+        click.echo(
+            f"{message.id}\t{message.status.value}\t{message.kind.value}\t{message.topic}\t"
+            f"{message.attempts}/{message.max_attempts}\t{message.last_error or ''}"
+        )
+
+
+@outbox_group.command("retry")
+@click.argument("message_id", type=int)
+def outbox_retry(message_id: int) -> None:
+    """Make one failed or waiting delivery due now, with a fresh set of attempts."""
+    try:
+        outbox.retry_message(message_id)
+    except DomainError as error:
+        fail(error.message)
+    db.session.commit()
+    click.echo(f"Delivery {message_id} will be tried again.")
+
+
+@outbox_group.command("relay")
+def outbox_relay() -> None:
+    """Deliver every due row now, in this process (no consumer or queue needed)."""
+    jobs.import_task_modules()
+    click.echo(f"Tried {outbox.relay_due()} delivery(ies).")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the commands to ``flask``."""
     app.cli.add_command(org_group)
@@ -144,3 +181,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(setup_check_command)
     app.cli.add_command(fill_cv_text_command)
+    app.cli.add_command(outbox_group)

@@ -37,6 +37,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.browser",
     "tests.fixtures.media",
+    "tests.fixtures.redis_server",
 ]
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -186,22 +187,22 @@ class BuiltApp:
 
     app: Flask
     config: dict[str, Any]
-    extensions: frozenset[str]
+    extensions: dict[str, Any]
     limiter_state: dict[str, Any]
 
     @classmethod
     def build(cls, environ: dict[str, str]) -> BuiltApp:
         application = create_app(TestingConfig(environ))
-        return cls(
-            application, dict(application.config), frozenset(application.extensions), dict(vars(limiter))
-        )
+        return cls(application, dict(application.config), dict(application.extensions), dict(vars(limiter)))
 
     def reset(self) -> Flask:
         """Put the app back as built: configuration, lazily created caches, rate-limit counters."""
         self.app.config.clear()
         self.app.config.update(self.config)
-        for name in set(self.app.extensions) - self.extensions:
-            del self.app.extensions[name]  # caches areas create on first use (analytics, salts)
+        # Drops the caches areas create on first use (analytics, salts) and puts back what a
+        # test replaced (a storage backend pointed at a broken disk).
+        self.app.extensions.clear()
+        self.app.extensions.update(self.extensions)
         # Flask-Limiter keeps its settings on the one shared Limiter, set by the last init_app.
         vars(limiter).clear()
         vars(limiter).update(self.limiter_state)

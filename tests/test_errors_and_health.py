@@ -70,11 +70,16 @@ def test_every_handled_status_has_a_page(app, client, status):
 def test_healthz_reports_database_and_storage(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {
-        "status": "ok",
-        "checks": {"database": "ok", "storage": "ok"},
-        "storage_backend": "local",
+    assert response.json["status"] == "ok"
+    assert response.json["checks"] == {
+        "database": "ok",
+        "storage": "ok",
+        "queue": "ok",
+        "outbox": "ok",
+        "consumer": "ok",
     }
+    assert response.json["failing"] == [] and response.json["storage_backend"] == "local"
+    assert client.get("/livez").json == {"status": "ok"}
     assert "Set-Cookie" not in response.headers
 
 
@@ -87,7 +92,8 @@ def test_healthz_fails_when_storage_is_unusable(app_environ, tmp_path):
     app = create_app(TestingConfig({**app_environ, "STORAGE_LOCAL_PATH": str(blocker)}))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["checks"] == {"database": "ok", "storage": "error"}
+    assert response.json["checks"]["storage"] == "error" and response.json["checks"]["database"] == "ok"
+    assert response.json["failing"] == ["storage"]
 
 
 def test_healthz_fails_when_the_database_is_unreachable(app_environ, tmp_path):

@@ -56,9 +56,9 @@ def test_immediate_mode_runs_tasks_inline_in_the_app_context(app: Flask) -> None
     assert jobs.huey.immediate
     assert isinstance(jobs.huey.storage, MemoryStorage)
 
-    result = create_organization_job("inline")  # called with no context pushed, as a CLI would
+    create_organization_job("inline")  # called with no context pushed, as a CLI would
 
-    report = result()
+    report = create_organization_job.call_local("local")
     assert report["outbox"] == app.config["MAIL_OUTBOX_PATH"]
     assert report["request"] is False
     with app.app_context():
@@ -68,9 +68,10 @@ def test_immediate_mode_runs_tasks_inline_in_the_app_context(app: Flask) -> None
 def test_tasks_run_in_their_own_context_and_session_inside_a_request(app: Flask) -> None:
     with app.test_request_context("/"):
         assert db.session.scalars(select(Organization)).all() == []  # the request's transaction is open
-        report = create_organization_job("inner")()
+        report = create_organization_job.call_local("inner")
         assert report["session"] != id(db.session())
         assert report["request"] is False
+        create_organization_job("rolled-back")  # recorded in the request's transaction
         db.session.rollback()
 
     with app.app_context():
@@ -90,7 +91,8 @@ def test_periodic_job_is_registered_with_its_schedule(app: Flask) -> None:
 def test_task_modules_are_importable_and_register_mail_delivery() -> None:
     jobs.import_task_modules()
     registered = set(jobs.huey._registry._registry)
-    assert "app.core.mail.deliver_mail" in registered
+    assert "app.core.jobs.relay_message" in registered
+    assert "app.media.tasks.process_answer" in jobs.JOBS
 
 
 def test_init_app_uses_sqlite_without_redis(queued_app: Flask, tmp_path: Path) -> None:
@@ -116,12 +118,14 @@ def test_init_app_uses_redis_when_configured(queued_app: Flask) -> None:
     assert (pool["host"], pool["port"], pool["db"]) == ("127.0.0.1", 6399, 3)
 
 
-def consumer_environ(tmp_path: Path, redis_url: str, jobs_sqlite_path: str) -> dict[str, str]:
-    """A development environment for the worker process, isolated in tmp_path."""
+def consumer_environ(
+    tmp_path: Path, redis_url: str, jobs_sqlite_path: str, database_url: str, **extra: str
+) -> dict[str, str]:
+    """A development environment for the worker process on the test's database, else in tmp_path."""
     environ = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "TMPDIR"}}
     environ.update(
         OPENROUND_ENV="development",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.db'}",
+        DATABASE_URL=database_url,
         SECRET_KEY="worker-test-secret-key-that-is-long-enough",
         REDIS_URL=redis_url,
         JOBS_SQLITE_PATH=jobs_sqlite_path,
@@ -129,6 +133,7 @@ def consumer_environ(tmp_path: Path, redis_url: str, jobs_sqlite_path: str) -> d
         STORAGE_LOCAL_PATH=str(tmp_path / "uploads"),
         PYTHONPATH=str(BASE_DIR),
     )
+    environ.update(extra)
     return environ
 
 
@@ -148,7 +153,12 @@ def consumer(queued_app: Flask, queue_redis_url: str, tmp_path: Path) -> Iterato
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("huey_consumer")), "app.worker.huey", "-w", "2", "-k", "thread"],
         cwd=BASE_DIR,
-        env=consumer_environ(tmp_path, queue_redis_url, queued_app.config["JOBS_SQLITE_PATH"]),
+        env=consumer_environ(
+            tmp_path,
+            queue_redis_url,
+            queued_app.config["JOBS_SQLITE_PATH"],
+            queued_app.config["SQLALCHEMY_DATABASE_URI"],
+        ),
         stdout=log,
         stderr=subprocess.STDOUT,
     )

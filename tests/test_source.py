@@ -16,7 +16,7 @@ pytestmark = pytest.mark.single_database
 def test_pages_link_to_the_source_and_it_downloads_as_the_running_files(app, client):
     assert 'href="http://localhost/source"' in text_of(client.get("/login"))
 
-    response = client.get("/source")
+    response = app.test_client().get("/source")  # a first-time visitor: no cookie comes back
 
     assert response.status_code == 200 and response.mimetype == "application/gzip"
     with tarfile.open(fileobj=io.BytesIO(response.data), mode="r:gz") as archive:

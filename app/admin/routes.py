@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +20,7 @@ from app.admin.forms import (
     SecurityForm,
 )
 from app.auth.decorators import admin_required, recent_authentication_required
-from app.core import mail
+from app.core import mail, outbox
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import attach_error, require_valid
@@ -261,3 +263,23 @@ def _save_branding(actor: User, form: BrandingForm) -> list[str]:
     elif form.remove_career_video.data:
         replaced.append(organizations.remove_career_video(actor))
     return [key for key in replaced if key]
+
+
+@bp.get("/deliveries")
+@admin_required
+def deliveries():
+    """E-mails of the organization that failed or wait too long, with a retry button."""
+    stuck_after = timedelta(minutes=current_app.config["OUTBOX_STUCK_MINUTES"])
+    messages = outbox.list_problem_messages(current_user.organization_id, stuck_after)
+    return render_template("admin/deliveries.html", messages=messages, retry_form=ConfirmForm())
+
+
+@bp.post("/deliveries/<int:message_id>/retry")
+@admin_required
+def retry_delivery(message_id: int):
+    """Try a failed or waiting delivery again now."""
+    require_valid(ConfirmForm())
+    outbox.retry_message(message_id, current_user.organization_id)
+    db.session.commit()
+    flash(_("The delivery will be tried again in a moment."), "success")
+    return redirect(url_for("admin.deliveries"))

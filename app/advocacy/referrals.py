@@ -37,6 +37,7 @@ from app.core import mail
 from app.core.audit import record_audit
 from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
+from app.core.orphans import adopt_file, note_pending_file
 from app.core.security import hash_token, new_token
 from app.core.storage import get_storage
 from app.core.urls import public_url
@@ -265,6 +266,8 @@ def confirm_referral(
             document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
         )
         stored_key = stored.key
+        note_pending_file(stored_key)  # swept if this transaction never commits (a crash)
+        adopt_file(stored_key)
     try:
         application = insert_referred_application(
             referral, organization, job, applicant, document, stored_key, notify=notify

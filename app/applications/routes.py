@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, g, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
@@ -11,6 +11,7 @@ from app.applications.forms import ApplyForm, attribution_from_query
 from app.applications.questions import answers_from_form, build_apply_form, error_entries, question_fields
 from app.applications.uploads import MAX_CV_BYTES, UnsafeUpload, inspect_cv, read_limited
 from app.candidates.timeline import build_timeline
+from app.core.errors import RETRY_AFTER_SECONDS, is_outage
 from app.core.extensions import csrf, db, limiter
 from app.core.storage import get_storage
 from app.journey import services as journey
@@ -49,11 +50,25 @@ def apply(org_slug: str, job_slug: str):
     except UnsafeUpload as error:
         form.cv.errors = [error.message]
         return render_apply(organization, job, form, 400)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        return render_apply_outage(organization, job, form, error)
     services.send_confirmation(application)
     services.record_application_events(organization, application, attribution, visitor_of(organization))
     survey = offer_after_applying(application)
     commit_or_delete_cv(application.cv_key)
     return redirect(url_for(".thanks", org_slug=org_slug, job_slug=job_slug, survey=survey))
+
+
+def render_apply_outage(organization: Organization, job: Job, form: ApplyForm, error: Exception):
+    """Storage or database briefly down: 503, and the form again with everything typed but the file."""
+    current_app.logger.warning("Applying failed on an unavailable dependency: %s", error)
+    db.session.rollback()
+    page, status = render_apply(organization, job, form, 503, outage=True)
+    response = make_response(page, status)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @bp.get("/careers/<org_slug>/jobs/<job_slug>/apply/thanks")
@@ -167,10 +182,11 @@ def commit_or_delete_cv(cv_key: str | None) -> None:
         raise
 
 
-def render_apply(organization: Organization, job: Job, form: ApplyForm, status: int):
-    """The apply form, with errors when it was sent back."""
+def render_apply(organization: Organization, job: Job, form: ApplyForm, status: int, outage: bool = False):
+    """The apply form, with errors when it was sent back (and a notice when we could not save it)."""
     return render_template(
         "applications/apply.html",
+        outage=outage,
         organization=organization,
         job=job,
         form=form,

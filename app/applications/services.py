@@ -21,6 +21,7 @@ from app.applications.uploads import MAX_CV_BYTES, PDF, CheckedDocument
 from app.core import mail
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.extensions import db
+from app.core.orphans import adopt_file, note_pending_file
 from app.core.storage import LocalStorage, get_storage
 from app.journey.attribution import (
     AMBASSADOR_CODE,
@@ -269,6 +270,8 @@ def submit_application(
     stored = storage.save(
         document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
     )
+    note_pending_file(stored.key)  # swept if this transaction never commits (a crash)
+    adopt_file(stored.key)
     try:
         if has_applied(job, applicant.email):
             raise AlreadyApplied(already_applied_message(job))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ from app.auth.emails import normalize_email
 from app.core.extensions import limiter
 
 UNLOCK_COOKIE = "openround_unlock"
+
+logger = logging.getLogger(__name__)
 
 
 class LoginVerdict(enum.Enum):
@@ -56,19 +59,33 @@ def address_key(ip: str | None) -> str:
 
 @dataclass(frozen=True)
 class FailureCount:
-    """One way of counting failed sign-ins: a limit and the identifiers it counts under."""
+    """One way of counting failed sign-ins: a limit and the identifiers it counts under.
+
+    When the limit store (Redis) is unreachable, signing in keeps working, unthrottled
+    meanwhile: a count that cannot be read is not exhausted, one that cannot be written is lost.
+    """
 
     limit: RateLimitItem
     identifiers: tuple[str, ...]
 
     def exhausted(self) -> bool:
-        return not limiter.limiter.test(self.limit, *self.identifiers)
+        try:
+            return not limiter.limiter.test(self.limit, *self.identifiers)
+        except Exception:
+            logger.warning("Login throttle store unreachable; not throttling", exc_info=True)
+            return False
 
     def hit(self) -> None:
-        limiter.limiter.hit(self.limit, *self.identifiers)
+        try:
+            limiter.limiter.hit(self.limit, *self.identifiers)
+        except Exception:
+            logger.warning("Login throttle store unreachable; failure not counted", exc_info=True)
 
     def clear(self) -> None:
-        limiter.limiter.clear(self.limit, *self.identifiers)
+        try:
+            limiter.limiter.clear(self.limit, *self.identifiers)
+        except Exception:
+            logger.warning("Login throttle store unreachable; count not cleared", exc_info=True)
 
 
 def _counts(email: str, ip: str | None) -> dict[str, FailureCount]:
@@ -120,17 +137,19 @@ def unlock_account(email: str, ip: str | None) -> None:
         counts["account_address"].clear()
 
 
+def _second_factor_failures(user_id: int) -> FailureCount:
+    return FailureCount(_limit("MFA_FAILURE_LIMIT"), ("mfa-failure", str(user_id)))
+
+
 def second_factor_blocked(user_id: int) -> bool:
     """True once the account used up its wrong authenticator codes in the window."""
-    return limiter.enabled and not limiter.limiter.test(
-        _limit("MFA_FAILURE_LIMIT"), "mfa-failure", str(user_id)
-    )
+    return limiter.enabled and _second_factor_failures(user_id).exhausted()
 
 
 def record_second_factor_failure(user_id: int) -> None:
     """Count one wrong authenticator or recovery code."""
     if limiter.enabled:
-        limiter.limiter.hit(_limit("MFA_FAILURE_LIMIT"), "mfa-failure", str(user_id))
+        _second_factor_failures(user_id).hit()
 
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:

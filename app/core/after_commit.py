@@ -7,6 +7,7 @@ a rollback drops them, and rolling back a savepoint drops only what was deferred
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,14 @@ logger = logging.getLogger(__name__)
 
 PENDING_KEY = "openround.after_commit"
 _handlers: dict[str, Callable[[Sequence[Any]], None]] = {}
+_running_handlers: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "after_commit_running", default=False
+)
+
+
+def running_handlers() -> bool:
+    """True inside an after-commit handler: the transaction is over, so new rows need their own."""
+    return _running_handlers.get()
 
 
 @dataclass(frozen=True)
@@ -59,13 +68,17 @@ def _after_commit(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # only a savepoint was released; the outer transaction may still roll back
     pending: list[_Pending] = session.info.pop(PENDING_KEY, [])
-    for kind in dict.fromkeys(entry.kind for entry in pending):
-        items = [entry.item for entry in pending if entry.kind == kind]
-        try:
-            _handlers[kind](items)
-        except Exception:
-            # The data is committed: failing now would invite a duplicate retry of the request.
-            logger.exception("After-commit work %r failed", kind)
+    token = _running_handlers.set(True)
+    try:
+        for kind in dict.fromkeys(entry.kind for entry in pending):
+            items = [entry.item for entry in pending if entry.kind == kind]
+            try:
+                _handlers[kind](items)
+            except Exception:
+                # The data is committed: failing now would invite a duplicate retry of the request.
+                logger.exception("After-commit work %r failed", kind)
+    finally:
+        _running_handlers.reset(token)
 
 
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Update, event
+from sqlalchemy import Delete, Update, event
 
 from app.core.extensions import db
 
@@ -27,8 +27,8 @@ def configure_engine(app: Flask) -> None:
         cursor.close()
 
 
-def updated_rows(statement: Update) -> int:
-    """Run an UPDATE in the current session and say how many rows it changed.
+def changed_rows(statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE in the current session and say how many rows it changed.
 
     Conditional updates (``WHERE used_at IS NULL``) decide races between simultaneous requests:
     exactly one of them sees 1.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.core.extensions import db
@@ -51,7 +52,8 @@ class Gone(DomainError):
     status_code = 410
 
 
-HANDLED_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500)
+HANDLED_STATUSES = (400, 403, 404, 405, 409, 410, 413, 429, 500, 503)
+RETRY_AFTER_SECONDS = 30
 
 TITLES = {
     400: _l("Bad request"),
@@ -63,6 +65,7 @@ TITLES = {
     413: _l("File too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
 
 DESCRIPTIONS = {
@@ -75,6 +78,10 @@ DESCRIPTIONS = {
     413: _l("The upload is larger than allowed."),
     429: _l("You have made too many attempts. Please wait a few minutes and try again."),
     500: _l("An unexpected error happened on our side. It has been logged; please try again."),
+    503: _l(
+        "A service we depend on is briefly unavailable. Nothing you already sent was lost. "
+        "Please try again in a minute."
+    ),
 }
 
 
@@ -130,13 +137,42 @@ def handle_rate_limit(error: HTTPException):
 
 def handle_server_error(error: Exception):
     """Roll back whatever the request did and show a page without internals."""
-    db.session.rollback()
+    try:
+        db.session.rollback()
+    except Exception:  # the database itself may be what failed
+        db.session.remove()
     original = getattr(error, "original_exception", None) or error
+    if is_outage(original):
+        from flask import current_app
+
+        current_app.logger.warning("Dependency unavailable: %s", original)
+        return outage_response()
     if not isinstance(original, InternalServerError):
         from flask import current_app
 
         current_app.logger.exception("Unhandled error", exc_info=original)
     return error_response(500)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether an exception means a dependency (database, queue, storage endpoint) is unreachable."""
+    if isinstance(error, OperationalError) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        return True
+    if isinstance(error, OSError):  # local storage: a missing mount, a full or read-only disk
+        return True
+    names = {cls.__name__ for cls in type(error).__mro__}
+    # redis.ConnectionError / TimeoutError, botocore's BotoCoreError (EndpointConnectionError...)
+    return bool(names & {"ConnectionError", "TimeoutError", "BotoCoreError", "ReadTimeoutError"})
+
+
+def outage_response():
+    """503 with Retry-After and a page that says nothing was lost."""
+    response = error_response(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

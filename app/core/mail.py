@@ -1,9 +1,9 @@
 """Outgoing mail: rendered in the recipient's language, sent only after the database commit.
 
-:func:`send_mail` builds the message and attaches it to the current database session. When
-that session's outermost transaction commits, each message is handed to the ``deliver_mail``
-background job, which talks SMTP (``SMTP_URL``) or writes an ``.eml`` file to the local
-outbox (``MAIL_OUTBOX_PATH``). A rollback, or a session closed without committing, drops them.
+:func:`send_mail` builds the message and records it as an outbox row (``app.core.outbox``) in the
+current transaction. Once committed, the relay delivers it over SMTP (``SMTP_URL``) or writes
+an ``.eml`` file to the local mail folder (``MAIL_OUTBOX_PATH``), retrying with backoff; a
+rollback, or a session closed without committing, drops it with the rest of the transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import secrets
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -28,12 +27,14 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, current_app, render_template
 from flask_babel import LazyString, force_locale, get_locale
 
-from app.core import after_commit
-from app.core.jobs import job
+from app.core import outbox
+from app.models.outbox import OutboxKind
+from app.models.outbox import OutboxMessage as OutboxRow
 
 logger = logging.getLogger(__name__)
 
-OUTGOING_MAIL_KEY = "outgoing_mail"
+MAIL_ATTEMPTS = 8  # about four hours of retries with the delay doubling from one minute
+MAIL_RETRY_DELAY = 60
 SMTP_TIMEOUT = 30
 DEFAULT_BRAND_NAME = "Openround"
 DEFAULT_PRIMARY_COLOR = "#1f4b99"
@@ -97,9 +98,13 @@ def send_mail(
     organization: Any = None,
     locale: str | None = None,
     reply_to: str | None = None,
+    dedupe_key: str | None = None,
     **context: Any,
 ) -> None:
-    """Render ``mail/<template>.txt`` and ``.html`` and send them once the session commits."""
+    """Render ``mail/<template>.txt`` and ``.html`` and send them once the session commits.
+
+    With ``dedupe_key`` (e.g. ``reminder:<invitation>:24h``) the message is recorded at most once.
+    """
     message = build_message(
         to=to,
         subject=subject,
@@ -109,7 +114,15 @@ def send_mail(
         reply_to=reply_to,
         **context,
     )
-    after_commit.defer_until_commit(OUTGOING_MAIL_KEY, message.as_string())
+    outbox.add_message(
+        OutboxKind.MAIL,
+        "mail",
+        {"raw": message.as_string(), "to": to, "template": template},
+        dedupe_key=dedupe_key,
+        organization_id=getattr(organization, "id", None),
+        max_attempts=MAIL_ATTEMPTS,
+        retry_delay=MAIL_RETRY_DELAY,
+    )
 
 
 def build_message(
@@ -190,32 +203,21 @@ def _sender_domain(sender: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-# -- dispatch after the commit ------------------------------------------------------------
-
-
-@after_commit.on_commit(OUTGOING_MAIL_KEY)
-def _queue_committed_mail(raw_messages: Sequence[str]) -> None:
-    for raw in raw_messages:
-        try:
-            deliver_mail(raw)
-        except Exception:
-            # The data is committed: failing the request now would invite a duplicate retry.
-            logger.exception("Could not queue mail for delivery")
-
-
 # -- delivery -----------------------------------------------------------------------------
 
 
-@job(retries=5, retry_delay=60, retry_backoff=2)
-def deliver_mail(raw_message: str) -> None:
-    """Background job: deliver one serialized message, retried with backoff on failure."""
+def deliver_outbox_mail(message: OutboxRow) -> None:
+    """Outbox handler: deliver one recorded message; a permanent SMTP refusal is not retried."""
     try:
-        deliver(raw_message)
+        deliver(message.payload["raw"])
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-        if not _is_permanent(exc):
-            raise
-        # A 5xx answer will not change on retry.
-        logger.error("Mail rejected permanently by the SMTP server: %s", exc)
+        if _is_permanent(exc):
+            # A 5xx answer will not change on retry.
+            raise outbox.PermanentFailure(f"Rejected by the SMTP server: {exc}") from exc
+        raise
+
+
+outbox.register_handler(OutboxKind.MAIL, deliver_outbox_mail)
 
 
 def _is_permanent(exc: smtplib.SMTPException) -> bool:

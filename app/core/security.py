@@ -65,9 +65,12 @@ def password_needs_rehash(password_hash: str) -> bool:
     return _hashing().hasher.check_needs_rehash(password_hash)
 
 
+MAX_NEXT_LENGTH = 512
+
+
 def is_safe_redirect(target: str | None, host_url: str) -> TypeGuard[str]:
-    """Only relative paths on this host may be used as ``?next=``."""
-    if not target or target.startswith(("//", "\\")) or "\\" in target:
+    """Only relative paths on this host, of a sane length, may be used as ``?next=``."""
+    if not target or len(target) > MAX_NEXT_LENGTH or target.startswith(("//", "\\")) or "\\" in target:
         return False
     joined = urlsplit(urljoin(host_url, target))
     return joined.scheme in {"http", "https"} and joined.netloc == urlsplit(host_url).netloc

@@ -219,6 +219,8 @@ def send_reminder_mail(invitation: InterviewInvitation, hours: int) -> None:
         deadline=_aware(invitation.deadline),
         sent_at=_aware(invitation.sent_at),
         hours=hours,
+        # Two overlapping reminder runs record this reminder once (the outbox's unique key).
+        dedupe_key=f"interview-reminder:{invitation.id}:{_aware(invitation.deadline).isoformat()}:{hours}h",
         **interview_facts(invitation.template),
     )
 

@@ -89,7 +89,8 @@ def can_reprocess(answer: InterviewAnswer) -> bool:
     """Whether staff may ask for an answer's processing (or its transcript) to run again."""
     if not answer.video_key:
         return False
-    return answer.processing_state == ProcessingState.FAILED or (
+    # "Processing" can be stuck only while its worker is gone; running it again is always safe.
+    return answer.processing_state in (ProcessingState.FAILED, ProcessingState.PROCESSING) or (
         answer.processing_state == ProcessingState.READY and answer.transcript_state == TranscriptState.FAILED
     )
 

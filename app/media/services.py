@@ -1,15 +1,14 @@
 """What other areas ask of media processing: queue an answer or a prompt, and link to its files.
 
-Processing runs in a background job (``app.media.tasks``) queued only once the row that
-names the stored video has been committed, so the worker always finds it.
+Processing runs in a background job (``app.media.tasks``) recorded in the outbox in the same
+transaction as the row that names the stored video, so it runs once that row is committed and
+is never lost between the commit and the queue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.core import after_commit
 from app.core.extensions import db
 from app.core.storage import get_storage
 from app.media.tasks import process_answer, process_prompt, process_welcome, transcribe_answer
@@ -20,11 +19,6 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-
-ANSWER_PROCESSING = "media.process_answer"
-TRANSCRIPTION = "media.transcribe_answer"
-PROMPT_PROCESSING = "media.process_prompt"
-WELCOME_PROCESSING = "media.process_welcome"
 
 
 @dataclass(frozen=True)
@@ -48,19 +42,19 @@ class PromptMedia:
 def queue_answer_processing(answer: InterviewAnswer) -> None:
     """Process the answer's video (MP4, poster, duration, transcript) once the transaction commits."""
     db.session.flush()
-    after_commit.defer_until_commit(ANSWER_PROCESSING, answer.id)
+    process_answer(answer.id)
 
 
 def queue_prompt_processing(question: InterviewQuestion) -> None:
     """Transcribe the question's prompt video (captions) once the transaction commits."""
     db.session.flush()
-    after_commit.defer_until_commit(PROMPT_PROCESSING, question.id)
+    process_prompt(question.id)
 
 
 def queue_welcome_processing(template: InterviewTemplate) -> None:
     """Caption the interview's welcome video once the transaction commits."""
     db.session.flush()
-    after_commit.defer_until_commit(WELCOME_PROCESSING, template.id)
+    process_welcome(template.id)
 
 
 def requeue_answer_processing(answer: InterviewAnswer) -> None:
@@ -69,35 +63,11 @@ def requeue_answer_processing(answer: InterviewAnswer) -> None:
         answer.transcript_state = TranscriptState.PENDING
         answer.transcript_error = None
         db.session.flush()
-        after_commit.defer_until_commit(TRANSCRIPTION, answer.id)
+        transcribe_answer(answer.id)
         return
     answer.processing_state = ProcessingState.PENDING
     answer.processing_error = None
     queue_answer_processing(answer)
-
-
-@after_commit.on_commit(TRANSCRIPTION)
-def _enqueue_transcriptions(answer_ids: Sequence[int]) -> None:
-    for answer_id in dict.fromkeys(answer_ids):
-        transcribe_answer(answer_id)
-
-
-@after_commit.on_commit(WELCOME_PROCESSING)
-def _enqueue_welcomes(template_ids: Sequence[int]) -> None:
-    for template_id in dict.fromkeys(template_ids):
-        process_welcome(template_id)
-
-
-@after_commit.on_commit(ANSWER_PROCESSING)
-def _enqueue_answers(answer_ids: Sequence[int]) -> None:
-    for answer_id in dict.fromkeys(answer_ids):
-        process_answer(answer_id)
-
-
-@after_commit.on_commit(PROMPT_PROCESSING)
-def _enqueue_prompts(question_ids: Sequence[int]) -> None:
-    for question_id in dict.fromkeys(question_ids):
-        process_prompt(question_id)
 
 
 def answer_media_urls(answer: InterviewAnswer) -> AnswerMedia:

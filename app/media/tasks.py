@@ -3,7 +3,9 @@
 The original recording is never changed: everything made from it is stored under new keys,
 so it stays playable whatever happens here. A failure is recorded on the answer, where staff
 see it, and the job is retried; the transcript is its own job, so a failing transcription never
-holds back the MP4 and the poster.
+holds back the MP4 and the poster. Each run holds a lease on its outbox row, kept alive by a
+heartbeat; when a worker dies mid-run the lease expires and the relay runs the job again, and
+after the last attempt the answer is marked failed with the reason (never left "processing").
 """
 
 from __future__ import annotations
@@ -34,6 +36,28 @@ ANSWER_PREFIX = "answers-derived"
 PROMPT_PREFIX = "prompts-derived"
 UNEXPECTED_ERROR = "Processing failed unexpectedly"
 TRANSCRIPT_ERROR = "Transcription failed unexpectedly"
+GAVE_UP_ERROR = "Processing did not finish after several attempts"
+
+
+def _answer_given_up(reason: str, answer_id: int) -> None:
+    """The last attempt ended (or its worker died): say so on the answer instead of "processing"."""
+    answer = db.session.get(InterviewAnswer, answer_id)
+    if answer is not None and answer.processing_state in (
+        ProcessingState.PENDING,
+        ProcessingState.PROCESSING,
+    ):
+        logger.error("Giving up processing answer %s: %s", answer_id, reason)
+        answer.processing_state = ProcessingState.FAILED
+        answer.processing_error = GAVE_UP_ERROR
+        answer.processing_attempts += 1
+
+
+def _transcript_given_up(reason: str, answer_id: int) -> None:
+    """The transcript's last attempt ended: a failure staff can retry, never "being made" forever."""
+    answer = db.session.get(InterviewAnswer, answer_id)
+    if answer is not None and answer.transcript_state == TranscriptState.PENDING:
+        answer.transcript_state = TranscriptState.FAILED
+        answer.transcript_error = TRANSCRIPT_ERROR
 
 
 @dataclass
@@ -44,14 +68,14 @@ class _Derived:
     has_audio: bool = False
 
 
-@job(retries=3, retry_delay=60)
+@job(retries=3, retry_delay=60, on_give_up=_answer_given_up)
 def process_answer(answer_id: int) -> None:
     """Make the MP4, poster and duration of a video answer, then queue its transcript (retried on failure)."""
     if process_answer_media(answer_id):
         transcribe_answer(answer_id)
 
 
-@job(retries=2, retry_delay=120)
+@job(retries=2, retry_delay=120, on_give_up=_transcript_given_up)
 def transcribe_answer(answer_id: int) -> None:
     """Make the transcript and captions of a processed video answer (retried on failure)."""
     transcribe_answer_media(answer_id)

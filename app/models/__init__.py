@@ -49,6 +49,7 @@ from app.models.job import (
 from app.models.journey import Channel, EventType, JourneyEvent, VisitorSalt
 from app.models.message import CandidateMessage, MessageTemplate, ResponseDigest
 from app.models.organization import Organization
+from app.models.outbox import JobLock, OutboxKind, OutboxMessage, OutboxStatus, PendingFile, WorkerHeartbeat
 from app.models.pipeline import PipelineStage, StageKind
 from app.models.portal import CandidateAccessToken, CandidateSession, DataExport
 from app.models.profile import EmployeeProfile, ProfileItem, ProfileItemKind, ProfileVisibility
@@ -109,6 +110,7 @@ __all__ = [
     "Job",
     "JobFaq",
     "JobLocation",
+    "JobLock",
     "JobPhoto",
     "JobQuestion",
     "JobStatus",
@@ -117,6 +119,10 @@ __all__ = [
     "MessageTemplate",
     "MfaRecoveryCode",
     "Organization",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PendingFile",
     "PipelineStage",
     "ProcessingState",
     "ProfileItem",
@@ -156,5 +162,6 @@ __all__ = [
     "User",
     "VisitorSalt",
     "WorkModel",
+    "WorkerHeartbeat",
     "utcnow",
 ]

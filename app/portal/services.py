@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.candidates.privacy import delete_candidate_data
 from app.core import mail
-from app.core.database import updated_rows
+from app.core.database import changed_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
@@ -175,7 +175,7 @@ def redeem_portal_link(raw_token: str) -> Candidate:
     """Use a magic link once; PortalLinkGone when it is unknown, used or expired."""
     token = _live_access_token(raw_token)
     # Conditional on still being unused, so two simultaneous clicks cannot both get in.
-    claimed = updated_rows(
+    claimed = changed_rows(
         db.update(CandidateAccessToken)
         .where(CandidateAccessToken.id == token.id, CandidateAccessToken.used_at.is_(None))
         .values(used_at=utcnow())

@@ -52,6 +52,10 @@ class LocationData:
     region: str = ""
     country: str = ""
 
+    def __post_init__(self) -> None:
+        # A row posted with some sub-fields missing arrives with None for them.
+        self.city, self.region, self.country = self.city or "", self.region or "", self.country or ""
+
 
 @dataclass
 class FaqData:
@@ -59,6 +63,9 @@ class FaqData:
 
     question: str = ""
     answer: str = ""
+
+    def __post_init__(self) -> None:
+        self.question, self.answer = self.question or "", self.answer or ""
 
 
 @dataclass

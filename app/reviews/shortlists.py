@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core import mail
 from app.core.audit import record_audit
-from app.core.database import updated_rows
+from app.core.database import changed_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
@@ -428,7 +428,7 @@ def join_share_link(share: ShortlistShare, name: str, key: str | None = None) ->
         raise Invalid(str(_l("Tell us your name.")), field="name")
     key = key or new_token()[0]
     # Conditional on nobody having joined, so two browsers opening the link at once cannot both join.
-    joined = updated_rows(
+    joined = changed_rows(
         db.update(ShortlistShare)
         .where(ShortlistShare.id == share.id, ShortlistShare.reviewer_key_hash.is_(None))
         .values(reviewer_name=name, reviewer_key_hash=hash_token(key), reviewer_joined_at=utcnow())

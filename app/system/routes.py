@@ -1,4 +1,4 @@
-"""The front door, /healthz, the running source and organization logos."""
+"""The front door, /healthz, /livez, the running source and organization logos."""
 
 import io
 
@@ -26,7 +26,7 @@ def index():
 @limiter.exempt
 @csrf.exempt
 def healthz():
-    """JSON state of the database and storage; 503 when one of them fails."""
+    """JSON state of database, storage, queue, outbox and consumer; 503 naming what fails."""
     report = health_report()
     response = jsonify(report)
     response.status_code = 200 if report["status"] == "ok" else 503
@@ -46,6 +46,16 @@ def source():
         download_name="openround-source.tar.gz",
     )
     response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/livez")
+@limiter.exempt
+@csrf.exempt
+def livez():
+    """Cheap liveness for load balancers: the process answers, nothing else is checked."""
+    response = jsonify(status="ok")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

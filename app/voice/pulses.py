@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.core.audit import record_audit
-from app.core.database import updated_rows
+from app.core.database import changed_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
@@ -346,7 +346,7 @@ def record_pulse_answer(participation: PulseParticipation, *, score: int, commen
     comment = comment.strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise Invalid(str(_l("Keep the comment within 2000 characters.")), field="comment")
-    claimed = updated_rows(
+    claimed = changed_rows(
         db.update(PulseParticipation)
         .where(PulseParticipation.id == participation.id, PulseParticipation.answered.is_(False))
         .values(answered=True)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import record_audit
-from app.core.database import updated_rows
+from app.core.database import changed_rows
 from app.core.errors import Conflict, Gone, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.mail import send_mail
@@ -303,7 +303,7 @@ def record_survey_answer(target: SurveyTarget, *, score: int, comment: str, link
         raise Invalid(str(_l("Keep the comment within 2000 characters.")), field="comment")
     invitation = target.invitation or _ensure_invitation(target.application, target.touchpoint)
     # One conditional update decides between two simultaneous submissions.
-    claimed = updated_rows(
+    claimed = changed_rows(
         db.update(SurveyInvitation)
         .where(SurveyInvitation.id == invitation.id, SurveyInvitation.answered.is_(False))
         .values(answered=True)
