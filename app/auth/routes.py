@@ -77,7 +77,7 @@ def send_unlock_mail(user: User) -> None:
         organization=user.organization,
         locale=user.language,
         user=user,
-        link=url_for("auth.unlock", token=throttle.unlock_token(user.email), _external=True),
+        link=public_url("auth.unlock", token=throttle.unlock_token(user.email)),
         valid_hours=int(current_app.config["LOGIN_UNLOCK_TTL"].total_seconds() // 3600),
     )
 
