@@ -24,7 +24,7 @@ from app.forms import attach_error, require_valid
 from app.models import User
 from app.organizations import services as organizations
 from app.retention import services as retention_services
-from app.storage import get_storage
+from app.stored_files import delete_files_after_commit
 
 
 def send_invitation(actor: User, user: User, token: str) -> None:
@@ -154,9 +154,8 @@ def organization():
             db.session.rollback()
             attach_error(form, error)
         else:
+            delete_files_after_commit(replaced)
             db.session.commit()
-            for key in replaced:
-                get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
     retention_form = RetentionForm(formdata=None, obj=actor.organization)

@@ -49,7 +49,7 @@ from app.models import (
 )
 from app.organizations.services import find_organization_by_slug
 from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
-from app.storage import LocalStorage, get_storage
+from app.storage import LocalStorage, file_url, get_storage
 
 APPLY_RATE_LIMIT = "10 per hour"
 APPLICATIONS_PER_PAGE = 50
@@ -491,12 +491,10 @@ def cv_links(application: Application) -> CvLinks | None:
     storage = get_storage()
     filename = application.cv_filename or "cv"
     content_type = application.cv_content_type or "application/octet-stream"
-    download = storage.download_url(application.cv_key, filename=filename, content_type=content_type)
+    download = file_url(application.cv_key, filename=filename, content_type=content_type)
     preview = None
     if content_type == PDF and isinstance(storage, LocalStorage):
-        preview = storage.download_url(
-            application.cv_key, filename=filename, content_type=content_type, inline=True
-        )
+        preview = file_url(application.cv_key, filename=filename, content_type=content_type, inline=True)
     return CvLinks(download_url=download, preview_url=preview)
 
 

@@ -35,7 +35,7 @@ from app.models import (
 )
 from app.models.organization import DEFAULT_ACCENT_COLOR, DEFAULT_PRIMARY_COLOR
 from app.postings import testimonials as testimonial_rules
-from app.storage import get_storage
+from app.storage import file_url
 from config import SUPPORTED_LANGUAGES
 
 JOBS_PER_PAGE = 20
@@ -532,7 +532,7 @@ def share_links(canonical_url: str, title: str) -> tuple[list[ShareLink], str]:
 
 
 def _file_url(key: str, content_type: str, filename: str) -> str:
-    return get_storage().download_url(key, filename=filename, content_type=content_type, inline=True)
+    return file_url(key, filename=filename, content_type=content_type, inline=True)
 
 
 def pitch_video(job: Job) -> PitchVideo | None:

@@ -30,7 +30,7 @@ from app.models.journey import EventType
 from app.portal.services import PortalNotice, public_url
 from app.security import hash_token, new_token
 from app.stages import advance_application
-from app.storage import get_storage
+from app.storage import file_url
 
 OPEN_STATES = (InvitationState.SENT, InvitationState.OPENED, InvitationState.STARTED)
 INVITING_ROLES = (Role.ADMIN, Role.RECRUITER)
@@ -93,7 +93,7 @@ def prompt_video_url(question: InterviewQuestion) -> str | None:
     """A short-lived address of the question's recorded prompt, or None without one."""
     if not question.prompt_video_key:
         return None
-    return get_storage().download_url(
+    return file_url(
         question.prompt_video_key,
         filename="prompt." + ("mp4" if question.prompt_video_content_type == "video/mp4" else "webm"),
         content_type=question.prompt_video_content_type or "video/webm",

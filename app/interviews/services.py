@@ -16,9 +16,10 @@ from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
 from app.storage import UploadTicket
 from app.uploads import (
-    recording_ticket,
+    claim_recording,
+    issue_recording_ticket,
+    organization_prefix,
     store_video_upload,
-    verify_recording,
 )
 
 EDITING_ROLES = (Role.ADMIN, Role.RECRUITER)
@@ -343,17 +344,16 @@ def _set_prompt_video(actor: User, question: InterviewQuestion, key: str, conten
 def prompt_video_ticket(actor: User, template_id: int, question_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded prompt directly."""
     get_question(actor, template_id, question_id)
-    return recording_ticket(PROMPT_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, PROMPT_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
 
 
 def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the question's prompt after checking it; returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    stored = verify_recording(
-        key,
-        prefix=PROMPT_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a question video.")),
+    if question.prompt_video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, PROMPT_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a question video."))
     )
     return _set_prompt_video(actor, question, key, stored.content_type)
 
@@ -361,7 +361,8 @@ def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: s
 def upload_prompt_video(actor: User, template_id: int, question_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded prompt video (WebM or MP4 by content); returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    stored = store_video_upload(stream, prefix=PROMPT_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
+    prefix = organization_prefix(actor.organization_id, PROMPT_VIDEO_PREFIX)
+    stored = store_video_upload(stream, prefix=prefix, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_prompt_video(actor, question, stored.key, stored.content_type)
 
 
@@ -396,17 +397,16 @@ def _set_welcome_video(actor: User, template: InterviewTemplate, key: str, conte
 def welcome_video_ticket(actor: User, template_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded welcome video directly."""
     get_template(actor, template_id)
-    return recording_ticket(WELCOME_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, WELCOME_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
 
 
 def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the interview's welcome video after checking it; returns old keys."""
     template = get_template(actor, template_id)
-    stored = verify_recording(
-        key,
-        prefix=WELCOME_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a welcome video.")),
+    if template.welcome_video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, WELCOME_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a welcome video."))
     )
     return _set_welcome_video(actor, template, key, stored.content_type)
 
@@ -414,7 +414,8 @@ def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
 def upload_welcome_video(actor: User, template_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded welcome video (WebM or MP4 by content); returns old keys to delete."""
     template = get_template(actor, template_id)
-    stored = store_video_upload(stream, prefix=WELCOME_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
+    prefix = organization_prefix(actor.organization_id, WELCOME_VIDEO_PREFIX)
+    stored = store_video_upload(stream, prefix=prefix, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_welcome_video(actor, template, stored.key, stored.content_type)
 
 

@@ -14,6 +14,7 @@ from app.interviews.invitations import OPEN_STATES, expire_invitation, send_remi
 from app.jobs import periodic_job
 from app.models.interview import InterviewInvitation, InterviewUpload
 from app.storage import get_storage
+from app.uploads import sweep_upload_tickets
 
 logger = logging.getLogger(__name__)
 DEFAULT_REMINDER_HOURS = "48,24"
@@ -120,5 +121,8 @@ def sweep_abandoned_uploads(now: datetime) -> int:
 
 @periodic_job(crontab(minute="40"))
 def sweep_interview_uploads() -> None:
-    """Every hour: remove abandoned answer uploads."""
-    sweep_abandoned_uploads(datetime.now(UTC))
+    """Every hour: remove abandoned answer uploads, and staff upload tickets past their window."""
+    now = datetime.now(UTC)
+    sweep_abandoned_uploads(now)
+    sweep_upload_tickets(now)
+    db.session.commit()

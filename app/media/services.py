@@ -19,7 +19,7 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.storage import get_storage
+from app.storage import file_url
 
 ANSWER_PROCESSING = "media.process_answer"
 TRANSCRIPTION = "media.transcribe_answer"
@@ -133,4 +133,4 @@ def welcome_media_urls(template: InterviewTemplate) -> PromptMedia:
 def _link(key: str | None, filename: str, content_type: str) -> str | None:
     if not key:
         return None
-    return get_storage().download_url(key, filename=filename, content_type=content_type, inline=True)
+    return file_url(key, filename=filename, content_type=content_type, inline=True)

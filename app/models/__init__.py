@@ -74,6 +74,7 @@ from app.models.survey import (
     Touchpoint,
 )
 from app.models.tag import ApplicationTag, Tag
+from app.models.upload import IssuedUpload
 from app.models.user import AuthToken, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
@@ -106,6 +107,7 @@ __all__ = [
     "InterviewTemplate",
     "InterviewUpload",
     "InvitationState",
+    "IssuedUpload",
     "Job",
     "JobFaq",
     "JobLocation",

@@ -14,7 +14,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.extensions import db
 from app.models import Organization, User
 from app.stages import ensure_default_stages
-from app.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
+from app.uploads import IMAGE_TYPES, organization_prefix, store_checked_upload, store_video_upload
 from config import SUPPORTED_LANGUAGES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])$")
@@ -110,7 +110,7 @@ def replace_logo(actor: User, stream: BinaryIO) -> str | None:
     stored = store_checked_upload(
         stream,
         allowed=IMAGE_TYPES,
-        prefix="logos",
+        prefix=organization_prefix(actor.organization_id, "logos"),
         max_size=LOGO_MAX_BYTES,
         field="logo",
         wrong_type=str(_l("The logo must be a PNG, JPEG or WebP image.")),
@@ -138,7 +138,10 @@ def update_career_intro(actor: User, intro_md: str) -> Organization:
 def replace_career_video(actor: User, stream: BinaryIO) -> str | None:
     """Store the career site's intro video (WebM or MP4, checked by content); returns the old key."""
     stored = store_video_upload(
-        stream, prefix="career-videos", max_size=CAREER_VIDEO_MAX_BYTES, field="career_video"
+        stream,
+        prefix=organization_prefix(actor.organization_id, "career-videos"),
+        max_size=CAREER_VIDEO_MAX_BYTES,
+        field="career_video",
     )
     organization = actor.organization
     old_key = organization.career_video_key

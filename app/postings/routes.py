@@ -28,7 +28,8 @@ from app.postings.forms import (
     VideoForm,
 )
 from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
-from app.storage import get_storage
+from app.storage import file_url
+from app.stored_files import delete_files_after_commit
 
 manage_required = roles_required(Role.ADMIN, Role.RECRUITER)
 staff_required = roles_required(Role.ADMIN, Role.RECRUITER, Role.MANAGER)
@@ -302,9 +303,7 @@ def add_photo(job_id: int):
 def photo_file(job_id: int, photo_id: int):
     """A short-lived link to a job photo."""
     photo = media.get_job_photo(actor(), job_id, photo_id)
-    return redirect(
-        get_storage().download_url(photo.key, filename="photo", content_type=photo.content_type, inline=True)
-    )
+    return redirect(file_url(photo.key, filename="photo", content_type=photo.content_type, inline=True))
 
 
 @bp.post("/<int:job_id>/photos/<int:photo_id>/delete")
@@ -312,9 +311,8 @@ def photo_file(job_id: int, photo_id: int):
 def delete_photo(job_id: int, photo_id: int):
     """Remove a photo (its file goes once the change is saved)."""
     require_valid(ButtonForm())
-    key = media.delete_job_photo(actor(), job_id, photo_id)
+    delete_files_after_commit([media.delete_job_photo(actor(), job_id, photo_id)])
     db.session.commit()
-    get_storage().delete(key)
     flash(_("The photo was removed."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="photos"))
 
@@ -330,12 +328,6 @@ def move_photo(job_id: int, photo_id: int):
 
 
 # --- pitch video --------------------------------------------------------------------------------
-
-
-def _delete_files(keys: list[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
 
 
 @bp.post("/<int:job_id>/video")
@@ -355,8 +347,8 @@ def upload_video(job_id: int):
         db.session.rollback()
         attach_error(form, error)
         return render_show(services.get_job(actor(), job_id), video_form=form, status=error.status_code)
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     flash(_("The pitch video was updated."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="video"))
 
@@ -383,8 +375,8 @@ def video_ticket(job_id: int):
 def confirm_video(job_id: int):
     """Adopt a finished browser upload as the pitch video (JSON, for recorder.js)."""
     old_keys = media.confirm_pitch_video(actor(), job_id, confirmed_upload_key())
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     return jsonify(
         ok=True,
         message=_("The pitch video was saved."),
@@ -398,8 +390,8 @@ def delete_video(job_id: int):
     """Remove the pitch video and its captions."""
     require_valid(ButtonForm())
     old_keys = media.remove_pitch_video(actor(), job_id)
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     flash(_("The pitch video was removed."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="video"))
 
@@ -412,11 +404,7 @@ def video_file(job_id: int):
     if not job.pitch_video_key:
         return redirect(url_for("postings.show", job_id=job_id))
     content_type = job.pitch_video_content_type or "video/webm"
-    return redirect(
-        get_storage().download_url(
-            job.pitch_video_key, filename="pitch", content_type=content_type, inline=True
-        )
-    )
+    return redirect(file_url(job.pitch_video_key, filename="pitch", content_type=content_type, inline=True))
 
 
 @bp.get("/<int:job_id>/captions")
@@ -426,9 +414,7 @@ def captions_file(job_id: int):
     job = services.get_job(actor(), job_id)
     if not job.pitch_captions_key:
         return redirect(url_for("postings.show", job_id=job_id))
-    return redirect(
-        get_storage().download_url(job.pitch_captions_key, filename="captions.vtt", content_type="text/vtt")
-    )
+    return redirect(file_url(job.pitch_captions_key, filename="captions.vtt", content_type="text/vtt"))
 
 
 # --- testimonials -------------------------------------------------------------------------------
@@ -487,8 +473,8 @@ def delete_testimonial(testimonial_id: int):
     """Remove a testimonial and its photo."""
     require_valid(ButtonForm())
     keys = testimonial_rules.delete_testimonial(actor(), testimonial_id)
+    delete_files_after_commit(keys)
     db.session.commit()
-    _delete_files(keys)
     flash(_("The testimonial was deleted."), "success")
     return redirect(url_for("postings.testimonials"))
 
@@ -530,7 +516,7 @@ def testimonial_photo(testimonial_id: int):
     """A short-lived link to a testimonial's photo (staff of the same organization)."""
     testimonial = testimonial_rules.get_testimonial_photo(actor(), testimonial_id)
     return redirect(
-        get_storage().download_url(
+        file_url(
             testimonial.photo_key, filename="photo", content_type=testimonial.photo_content_type, inline=True
         )
     )

@@ -15,7 +15,7 @@ from app.forms import attach_error, require_valid
 from app.models import Role, User
 from app.postings import testimonials as testimonial_rules
 from app.recordings import confirmed_upload_key, requested_content_type, ticket_response
-from app.storage import get_storage
+from app.storage import file_url
 from app.voice import bp
 from app.voice.forms import ButtonForm, ContributionForm
 
@@ -92,7 +92,7 @@ def testimonial_video(testimonial_id: int):
     """A short-lived link to a testimonial's video (staff who manage them, or the colleague quoted)."""
     testimonial = testimonial_rules.get_testimonial_video(actor(), testimonial_id)
     return redirect(
-        get_storage().download_url(
+        file_url(
             testimonial.video_key,
             filename="testimonial",
             content_type=testimonial.video_content_type or "video/webm",
