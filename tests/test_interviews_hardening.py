@@ -557,7 +557,7 @@ def test_staff_record_a_welcome_video_and_the_candidate_sees_it_first(app, clien
     headers = {"X-CSRFToken": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1), **JSON}
     ticket = client.post(f"{show}/welcome-video/ticket", json={"content_type": "video/webm"}, headers=headers)
     ticket = ticket.get_json()
-    assert ticket["key"].startswith("welcome-videos/")
+    assert re.match(r"orgs/\d+/welcome-videos/", ticket["key"])
     assert (
         client.post(ticket["url"], data={"file": (io.BytesIO(tiny_webm), "w.webm", "video/webm")}).status_code
         == 201

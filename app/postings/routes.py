@@ -367,6 +367,7 @@ def _store_video_form(job_id: int, form: VideoForm) -> list[str]:
 def video_ticket(job_id: int):
     """Where the browser uploads a recording (JSON, for recorder.js)."""
     ticket = media.pitch_video_ticket(actor(), job_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
     return ticket_response(ticket)
 
 

@@ -70,6 +70,7 @@ def contribute_testimonial():
 def testimonial_video_ticket(testimonial_id: int):
     """Where the browser uploads the recorded video of one's own testimonial (JSON, for recorder.js)."""
     ticket = testimonial_rules.own_video_ticket(actor(), testimonial_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
     return ticket_response(ticket)
 
 
