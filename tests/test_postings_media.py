@@ -75,7 +75,9 @@ def test_photo_upload_checks_content_needs_alt_text_and_can_be_ordered_and_remov
         photos = list(db.session.scalars(db.select(JobPhoto).order_by(JobPhoto.position)))
         assert [photo.alt_text for photo in photos] == ["First photo", "Second photo"]
         assert all(
-            photo.key.startswith(f"orgs/{photo.job.organization_id}/job-photos/") and photo.content_type == "image/png" for photo in photos
+            photo.key.startswith(f"orgs/{photo.job.organization_id}/job-photos/")
+            and photo.content_type == "image/png"
+            for photo in photos
         )
         first, second = photos[0].id, photos[1].id
     html = text_of(client.get(page))

@@ -188,10 +188,7 @@ def test_a_short_video_testimonial_is_checked_and_plays_on_the_card(app, client,
     )
     assert added.status_code == 302
     testimonial = _testimonial(app)
-    assert (
-        testimonial.video_key.startswith("orgs/")
-        and testimonial.video_content_type == "video/webm"
-    )
+    assert testimonial.video_key.startswith("orgs/") and testimonial.video_content_type == "video/webm"
 
     employee = app.test_client()
     login(employee, "elena@example.com")
