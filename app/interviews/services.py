@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from app.audit import record_audit
 from app.errors import Invalid, NotFound, PermissionDenied
 from app.extensions import db
+from app.interviews.access import require_visible_template, visible_jobs_using, visible_templates
 from app.media.services import queue_prompt_processing, queue_welcome_processing
 from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
@@ -68,28 +69,16 @@ def _require(actor: User, roles: tuple[Role, ...]) -> None:
 
 
 def list_templates(actor: User) -> list[InterviewTemplate]:
-    """The organization's interview templates, by name."""
+    """The interview templates the actor may see (hiring managers: their jobs'), by name."""
     _require(actor, VIEWING_ROLES)
-    return list(
-        db.session.scalars(
-            db.select(InterviewTemplate)
-            .where(InterviewTemplate.organization_id == actor.organization_id)
-            .order_by(InterviewTemplate.name, InterviewTemplate.id)
-        )
-    )
+    query = visible_templates(actor).order_by(InterviewTemplate.name, InterviewTemplate.id)
+    return list(db.session.scalars(query))
 
 
 def get_template(actor: User, template_id: int) -> InterviewTemplate:
-    """A template of the actor's organization; NotFound otherwise."""
+    """A template the actor may see (hiring managers: their jobs' only); PermissionDenied or NotFound."""
     _require(actor, VIEWING_ROLES)
-    template = db.session.scalar(
-        db.select(InterviewTemplate).where(
-            InterviewTemplate.id == template_id, InterviewTemplate.organization_id == actor.organization_id
-        )
-    )
-    if template is None:
-        raise NotFound(str(_l("We could not find this interview.")))
-    return template
+    return require_visible_template(actor, template_id)
 
 
 def _check_template(data: TemplateData) -> None:
@@ -313,14 +302,8 @@ def set_job_template(actor: User, template_id: int, job_id: int) -> Job:
 
 
 def jobs_using(actor: User, template: InterviewTemplate) -> list[Job]:
-    """Jobs whose default interview is this template."""
-    return list(
-        db.session.scalars(
-            db.select(Job)
-            .where(Job.organization_id == actor.organization_id, Job.interview_template_id == template.id)
-            .order_by(Job.title)
-        )
-    )
+    """Jobs whose default interview is this template, among those the actor may see."""
+    return list(db.session.scalars(visible_jobs_using(actor, template).order_by(Job.title)))
 
 
 # -- recorded prompts -----------------------------------------------------------------------------
