@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from app.errors import Invalid, NotFound
 from app.extensions import db
 from app.models import IssuedUpload, User, utcnow
-from app.storage import FileTooLarge, StoredObject, UploadTicket, get_storage, validate_key
+from app.storage import FileTooLarge, StoredObject, UploadTicket, get_storage, organization_prefix
 from app.stored_files import delete_unreferenced_now
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
@@ -26,11 +26,6 @@ VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
 # How long after its ticket a finished upload may still be confirmed; unused tickets go afterwards.
 TICKET_CONFIRM_WINDOW = timedelta(hours=6)
 SWEEP_BATCH = 200
-
-
-def organization_prefix(organization_id: int, kind: str) -> str:
-    """Where an organization's files of one kind live: ``orgs/<id>/<kind>``."""
-    return validate_key(f"orgs/{int(organization_id)}/{kind}")
 
 
 def sniff_content_type(stream: BinaryIO, allowed: frozenset[str]) -> str | None:

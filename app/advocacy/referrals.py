@@ -56,7 +56,7 @@ from app.models import (
 from app.portal.services import public_url
 from app.security import hash_token, new_token
 from app.stages import stage_kind, stages_for
-from app.storage import get_storage
+from app.storage import get_storage, organization_prefix
 from config import SUPPORTED_LANGUAGES
 
 REFERRAL_TTL = timedelta(days=30)
@@ -262,7 +262,10 @@ def confirm_referral(
     stored_key = None
     if document is not None:
         stored = get_storage().save(
-            document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
+            document.stream(),
+            prefix=organization_prefix(organization.id, "cvs"),
+            content_type=document.content_type,
+            max_size=MAX_CV_BYTES,
         )
         stored_key = stored.key
     try:

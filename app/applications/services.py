@@ -49,7 +49,7 @@ from app.models import (
 )
 from app.organizations.services import find_organization_by_slug
 from app.portal.services import PORTAL_LINK_TTL, issue_portal_link, link_request_url, portal_link_url
-from app.storage import LocalStorage, file_url, get_storage
+from app.storage import LocalStorage, file_url, get_storage, organization_prefix
 
 APPLY_RATE_LIMIT = "10 per hour"
 APPLICATIONS_PER_PAGE = 50
@@ -260,7 +260,10 @@ def submit_application(
         raise AlreadyApplied(already_applied_message(job))
     storage = get_storage()
     stored = storage.save(
-        document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
+        document.stream(),
+        prefix=organization_prefix(organization.id, "cvs"),
+        content_type=document.content_type,
+        max_size=MAX_CV_BYTES,
     )
     try:
         return insert_application(

@@ -33,6 +33,7 @@ from app.storage.base import (
     content_disposition,
     inline_allowed,
     new_key,
+    organization_prefix,
     ticket_key,
     validate_key,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "init_app",
     "inline_allowed",
     "new_key",
+    "organization_prefix",
     "read_file_link",
     "ticket_key",
     "validate_key",
