@@ -122,10 +122,12 @@ def make_world(app) -> dict:
     with app.app_context():
         organization = make_organization(name="Aurora Robotics")
         recruiter = make_user(organization, Role.RECRUITER, email="rita@example.com", name="Rita Recruiter")
-        make_user(organization, Role.MANAGER, email="marta@example.com", name="Marta Manager")
-        job = make_job(organization, title="Robotics Engineer")
+        manager = make_user(organization, Role.MANAGER, email="marta@example.com", name="Marta Manager")
+        # Marta is the job's hiring manager: she reaches its interview (and no other).
+        job = make_job(organization, title="Robotics Engineer", hiring_manager_id=manager.id)
         application = make_application(job, "Giulia Rossi", "giulia@example.com")
         template = services.create_template(recruiter, services.TemplateData(name="First round"))
+        job.interview_template_id = template.id
         # Unlimited thinking time: the test presses "Start recording now" itself.
         video = {"answer_type": AnswerType.VIDEO, "think_seconds": None, "max_seconds": 10, "retakes": 1}
         questions = [
