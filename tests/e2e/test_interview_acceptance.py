@@ -262,7 +262,10 @@ def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, st
         assert page.request.get(urljoin(page.url, poster)).body()[:3] == b"\xff\xd8\xff"  # a JPEG
         assert page.request.get(urljoin(page.url, mp4)).body()[4:8] == b"ftyp"  # an MP4
         if storage_site.kind == "s3":
-            assert mp4.startswith(app.config["S3_ENDPOINT_URL"])  # played straight from the bucket
+            # The page holds an opaque app link (no storage key); it redirects to the bucket.
+            hop = page.request.get(urljoin(page.url, mp4), max_redirects=0)
+            assert mp4.startswith("/files/d/") and hop.status == 303
+            assert hop.headers["location"].startswith(app.config["S3_ENDPOINT_URL"])
         if section.locator("p.transcript").count():
             transcripts.append(section.locator("p.transcript").inner_text().lower())
     assert any("hello" in text or "name" in text for text in transcripts), transcripts
