@@ -83,6 +83,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "careers.site": PUBLIC,
     "careers.sitemap": PUBLIC,
     "dashboard.index": ALL_STAFF,
+    # Development only: 404 unless the local mail outbox is on (never in production).
     "dev.outbox": PUBLIC,
     "dev.outbox_download": PUBLIC,
     "dev.outbox_message": PUBLIC,
@@ -96,6 +97,7 @@ ACCESS: dict[str, str | frozenset[Role]] = {
     "feedback.new_template": RECRUITING,
     "feedback.settings": ADMINS,
     "feedback.templates": RECRUITING,
+    # The encrypted link is the credential (made for a page its viewer was allowed to see).
     "files.download": TOKEN,
     "files.upload": TOKEN,
     "interviews.add_question": RECRUITING,
