@@ -28,7 +28,15 @@ from app.models.interview import (
     TranscriptState,
 )
 from app.stages import advance_application
-from app.storage import FileTooLarge, MultipartTicket, StorageError, UploadTicket, get_storage, new_key
+from app.storage import (
+    FileTooLarge,
+    MultipartTicket,
+    StorageError,
+    UploadTicket,
+    get_storage,
+    new_key,
+    organization_prefix,
+)
 from app.uploads import recording_ticket, recording_type, verify_recording
 
 ANSWER_PREFIX = "answers"
@@ -334,7 +342,7 @@ def _out_of_attempts(question: InterviewQuestion, answer: InterviewAnswer | None
 
 def answer_prefix(invitation: InterviewInvitation) -> str:
     """Where this invitation's answer recordings are uploaded."""
-    return f"{ANSWER_PREFIX}/{invitation.id}"
+    return organization_prefix(invitation.organization_id, f"{ANSWER_PREFIX}/{invitation.id}")
 
 
 def _pending_upload(

@@ -329,7 +329,7 @@ def _complete(
             answering.submit_text_answer(invitation, question, text)
             continue
         text = next(spoken)
-        key = spoken_video(text, f"{answering.ANSWER_PREFIX}/{invitation.id}")
+        key = spoken_video(text, answering.answer_prefix(invitation))
         if key is None:
             answering.request_text_accommodation(invitation)
             answering.submit_text_answer(invitation, question, text)

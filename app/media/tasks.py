@@ -26,7 +26,7 @@ from app.models.interview import (
     ProcessingState,
     TranscriptState,
 )
-from app.storage import get_storage
+from app.storage import get_storage, organization_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ def process_answer_media(answer_id: int) -> bool:
     if answer is None or not answer.video_key:
         return False
     source_key, content_type = answer.video_key, answer.video_content_type or "video/webm"
-    prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
+    prefix = organization_prefix(answer.invitation.organization_id, f"{ANSWER_PREFIX}/{answer.invitation_id}")
     answer.processing_state = ProcessingState.PROCESSING
     db.session.commit()
 
@@ -187,7 +187,7 @@ def transcribe_answer_media(answer_id: int) -> None:
     source_key = answer.video_key
     media_key = answer.mp4_key or answer.video_key
     language = answer.invitation.template.language
-    prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
+    prefix = organization_prefix(answer.invitation.organization_id, f"{ANSWER_PREFIX}/{answer.invitation_id}")
     db.session.commit()
 
     saved: list[str] = []
@@ -248,7 +248,10 @@ def process_prompt_media(question_id: int) -> None:
     language = question.template.language
     if not transcription_available() or not supports_language(language):
         return
-    source_key, prefix = question.prompt_video_key, f"{PROMPT_PREFIX}/{question.template_id}"
+    source_key, prefix = (
+        question.prompt_video_key,
+        organization_prefix(question.template.organization_id, f"{PROMPT_PREFIX}/{question.template_id}"),
+    )
     db.session.rollback()
     saved: list[str] = []
     transcript = _captions_of(source_key, language, prefix, saved, f"Prompt {question_id}")
@@ -273,7 +276,10 @@ def process_welcome_media(template_id: int) -> None:
     language = template.language
     if not transcription_available() or not supports_language(language):
         return
-    source_key, prefix = template.welcome_video_key, f"{PROMPT_PREFIX}/{template_id}"
+    source_key, prefix = (
+        template.welcome_video_key,
+        organization_prefix(template.organization_id, f"{PROMPT_PREFIX}/{template_id}"),
+    )
     db.session.rollback()
     saved: list[str] = []
     if _captions_of(source_key, language, prefix, saved, f"Welcome video {template_id}") is _SKIPPED:
