@@ -32,7 +32,7 @@ from app.models import (
     ShortlistEntry,
     ShortlistShare,
 )
-from app.models import Testimonial as TestimonialRow
+from app.models import Testimonial as StaffTestimonial
 from tests.access_matrix import ACCESS, ORGANIZATION_RELATIVE_PARAMS, PUBLIC, TOKEN
 from tests.factories import (
     make_application,
@@ -127,7 +127,7 @@ def victim(app: Flask) -> dict[str, object]:
         application = make_application(job)
         invitation, _ = make_invitation(application, template, answered=True)
         shortlist = Shortlist(organization_id=organization.id, job_id=job.id, name="Finalists")
-        testimonial = TestimonialRow(
+        testimonial = StaffTestimonial(
             organization_id=organization.id,
             employee_id=users[Role.EMPLOYEE].id,
             quote="Great team.",

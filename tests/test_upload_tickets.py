@@ -27,7 +27,7 @@ from app.models import (
     Role,
     utcnow,
 )
-from app.models import Testimonial as TestimonialRow
+from app.models import Testimonial as StaffTestimonial
 from app.postings.services import JobData, LocationData, create_job
 from app.storage import LinkExpired, LinkInvalid, get_storage
 from app.storage.links import LinkCipher
@@ -52,7 +52,7 @@ def orgs(app):
                 recruiter, JobData(title="Engineer", locations=[LocationData("Milan", "", "IT")])
             )
             template = make_template(organization)
-            testimonial = TestimonialRow(
+            testimonial = StaffTestimonial(
                 organization_id=organization.id,
                 employee_id=recruiter.id,
                 quote="Great team.",
@@ -109,7 +109,7 @@ def media_keys(app, ids: dict[str, int]) -> dict[str, str | None]:
             "pitch": db.session.get(Job, ids["job"]).pitch_video_key,
             "prompt": db.session.get(InterviewQuestion, ids["question"]).prompt_video_key,
             "welcome": db.session.get(InterviewTemplate, ids["template"]).welcome_video_key,
-            "testimonial": db.session.get(TestimonialRow, ids["testimonial"]).video_key,
+            "testimonial": db.session.get(StaffTestimonial, ids["testimonial"]).video_key,
         }
 
 
@@ -262,7 +262,7 @@ def test_no_page_or_in_app_link_shows_a_storage_key(app, client, orgs, tiny_webm
         photo = storage.save(io.BytesIO(tiny_png()), prefix="orgs/1/job-photos", content_type="image/png")
         organization.logo_key, organization.logo_content_type = logo.key, "image/png"
         job.photos.append(JobPhoto(key=photo.key, content_type="image/png", alt_text="The team"))
-        testimonial = db.session.get(TestimonialRow, orgs["a"]["testimonial"])
+        testimonial = db.session.get(StaffTestimonial, orgs["a"]["testimonial"])
         testimonial.job_id, testimonial.photo_key, testimonial.photo_content_type = (
             job.id,
             photo.key,
