@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.answering.services import answer_prefix
 from app.core.extensions import db
 from app.core.security import hash_token
 from app.core.storage import get_storage
@@ -305,7 +306,7 @@ def test_video_answer_confirm_is_idempotent_and_a_retake_replaces_the_file(app, 
     ids = video_interview(app)
     link = ids["link"]
     ticket, headers = record(client, link, tiny_webm)
-    assert ticket["key"].startswith(f"answers/{ids['invitation']}/")
+    assert ticket["key"].startswith("orgs/") and f"/answers/{ids['invitation']}/" in ticket["key"]
     assert ticket["max_size"] == 300 * 1024 * 1024
 
     confirmed = client.post(
@@ -344,6 +345,12 @@ def test_video_answer_confirm_is_idempotent_and_a_retake_replaces_the_file(app, 
     assert answers_of(app, ids)[0].video_key == retake["key"]
 
 
+def our_prefix(app, ids: dict) -> str:
+    """Where this invitation's answers are uploaded."""
+    with app.app_context():
+        return answer_prefix(db.session.get(InterviewInvitation, ids["invitation"]))
+
+
 def test_foreign_keys_fakes_and_oversized_uploads_are_refused(app, client, tiny_webm):
     ids = video_interview(app)
     other = (
@@ -360,7 +367,7 @@ def test_foreign_keys_fakes_and_oversized_uploads_are_refused(app, client, tiny_
         and "does not belong to this interview" in refused.get_json()["error"]["message"]
     )
     missing = client.post(
-        f"{link}/q/1/confirm", json={"key": f"answers/{ids['invitation']}/2020/01/nope"}, headers=headers
+        f"{link}/q/1/confirm", json={"key": f"{our_prefix(app, ids)}/2020/01/nope"}, headers=headers
     )
     assert missing.status_code == 404
 

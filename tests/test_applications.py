@@ -159,7 +159,7 @@ def test_apply_with_a_pdf_stores_everything_and_mails_a_confirmation(app, client
         assert candidate.privacy_accepted_at is not None and candidate.talent_pool_consent_at is None
         [stored] = stored_files(app)
         assert stored.read_bytes() == minimal_pdf()
-        assert application.cv_key.startswith("cvs/")
+        assert application.cv_key.startswith(f"orgs/{application.organization_id}/cvs/")
 
     [message] = sent_mail(app)
     assert message.to == "ada@example.com"

@@ -9,7 +9,7 @@ import urllib3
 from flask import Flask
 from flask.testing import FlaskClient
 
-from app.core.storage import LocalStorage, S3Storage, StoredObject, get_storage
+from app.core.storage import LocalStorage, S3Storage, StoredObject, file_url, get_storage
 
 
 def save_file(app: Flask, data: bytes, content_type: str) -> StoredObject:
@@ -126,24 +126,27 @@ def test_upload_refusals_leave_nothing(app: Flask, client: FlaskClient) -> None:
 
 
 @pytest.mark.usefixtures("s3_credentials")
-def test_s3_mode_links_go_to_the_bucket_and_the_app_serves_nothing(
+def test_s3_mode_page_links_are_opaque_and_redirect_to_the_bucket(
     request: pytest.FixtureRequest, app_environ: dict[str, str], s3_environ: dict[str, str]
 ) -> None:
     app_environ.update(s3_environ)
     app: Flask = request.getfixturevalue("app")
     client = app.test_client()
     stored = save_file(app, b"from s3", "text/plain")
-    url = link(app, stored.key, filename="note.txt", content_type="text/plain")
-    with app.app_context():
+    with app.test_request_context():
         assert isinstance(get_storage(), S3Storage)
+        url = file_url(stored.key, filename="note.txt", content_type="text/plain")
 
-    assert url.startswith(f"{s3_environ['S3_ENDPOINT_URL']}/{s3_environ['S3_BUCKET']}/")
-    response = urllib3.request("GET", url, retries=False)
+    # The page holds an opaque app link; only the redirect to a fresh presigned GET names the object.
+    assert url.startswith("/files/d/") and stored.key not in url
+    redirected = client.get(url)
+    assert redirected.status_code == 303
+    assert redirected.headers["Cache-Control"] == "private, no-store"
+    target = redirected.headers["Location"]
+    assert target.startswith(f"{s3_environ['S3_ENDPOINT_URL']}/{s3_environ['S3_BUCKET']}/")
+    response = urllib3.request("GET", target, retries=False)
     assert (response.status, response.data) == (200, b"from s3")
-    local_style = LocalStorage("unused", secret_key=app.config["SECRET_KEY"]).download_url(
-        stored.key, filename="note.txt", content_type="text/plain"
-    )
-    assert client.get(local_style).status_code == 404
+    assert client.get(url[:-4] + "AAAA").status_code == 404
     assert client.post("/files/u/anything", data={"file": (io.BytesIO(b"x"), "a.txt")}).status_code == 404
 
 

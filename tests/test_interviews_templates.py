@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -22,9 +23,9 @@ def org(app):
         organization = make_organization(name="Aurora")
         make_user(organization, Role.ADMIN, email="ann@example.com")
         make_user(organization, Role.RECRUITER, email="rita@example.com")
-        make_user(organization, Role.MANAGER, email="marta@example.com")
+        manager = make_user(organization, Role.MANAGER, email="marta@example.com")
         make_user(organization, Role.EMPLOYEE, email="emma@example.com")
-        job = make_job(organization, title="Engineer")
+        job = make_job(organization, title="Engineer", hiring_manager_id=manager.id)
         rival = make_organization(name="Rival")
         make_user(rival, Role.ADMIN, email="rival@example.com")
         foreign = InterviewTemplate(organization_id=rival.id, name="Rival screen")
@@ -161,7 +162,8 @@ def test_roles_and_organization_scoping(app, client, org):
     question_id = questions_id(app, template_id)
     client.post("/logout", data={"csrf_token": csrf_token(client, "/app/")})
 
-    # A manager sees templates and questions but cannot change them.
+    # A manager sees the templates of their jobs and their questions, but cannot change them.
+    use_for_job(app, template_id, org["job"])
     login(client, "marta@example.com")
     assert client.get("/app/interviews/").status_code == 200
     assert client.get(page).status_code == 200
@@ -191,6 +193,13 @@ def test_roles_and_organization_scoping(app, client, org):
     assert "Rival screen" not in text_of(client.get("/app/interviews/"))
 
 
+def use_for_job(app, template_id: int, job_id: int) -> None:
+    """Make the template the job's default interview (so the job's hiring manager reaches it)."""
+    with app.app_context():
+        db.session.get(Job, job_id).interview_template_id = template_id
+        db.session.commit()
+
+
 def questions_id(app, template_id: int) -> int:
     with app.app_context():
         return db.session.get(InterviewTemplate, template_id).questions[0].id
@@ -202,6 +211,7 @@ def test_a_manager_records_a_prompt_through_the_ticket_flow(app, client, org, ti
     page = f"/app/interviews/{template_id}"
     submit(client, page, question_data(), action=f"{page}/questions")
     question_id = questions_id(app, template_id)
+    use_for_job(app, template_id, org["job"])
     client.post("/logout", data={"csrf_token": csrf_token(client, "/app/")})
 
     login(client, "marta@example.com")
@@ -218,7 +228,7 @@ def test_a_manager_records_a_prompt_through_the_ticket_flow(app, client, org, ti
         f"{question_page}/video/ticket", json={"content_type": "video/webm;codecs=vp8"}, headers=headers
     )
     body = ticket.get_json()
-    assert ticket.status_code == 200 and body["key"].startswith("prompt-videos/")
+    assert ticket.status_code == 200 and re.match(r"orgs/\d+/prompt-videos/", body["key"])
     assert body["max_size"] == 200 * 1024 * 1024
     uploaded = client.post(
         body["url"], data={**body["fields"], "file": (io.BytesIO(tiny_webm), "r.webm", "video/webm")}
@@ -232,7 +242,7 @@ def test_a_manager_records_a_prompt_through_the_ticket_flow(app, client, org, ti
     missing = client.post(
         f"{question_page}/video/confirm", json={"key": "prompt-videos/2020/x"}, headers=headers
     )
-    assert missing.status_code == 404
+    assert missing.status_code == 400  # never issued: refused before the storage is asked
     # Another organization's question cannot take the upload.
     stranger = client.post(
         f"/app/interviews/{org['foreign']}/questions/{org['foreign_question']}/video/confirm",

@@ -145,7 +145,9 @@ def test_a_real_webm_gets_an_mp4_a_poster_and_a_duration_and_the_original_is_unt
     assert answer.processing_error is None
     assert answer.duration_seconds == pytest.approx(1.0, abs=0.3)
     assert answer.video_key == original_key
-    assert answer.mp4_key.startswith(f"answers-derived/{answer.invitation_id}/")
+    assert (
+        answer.mp4_key.startswith("orgs/") and f"/answers-derived/{answer.invitation_id}/" in answer.mp4_key
+    )
     assert answer.captions_key is None and answer.transcript == ""  # no sound, nothing to transcribe
     assert answer.transcript_state == TranscriptState.NO_AUDIO
     with app.app_context():

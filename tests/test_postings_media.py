@@ -75,7 +75,9 @@ def test_photo_upload_checks_content_needs_alt_text_and_can_be_ordered_and_remov
         photos = list(db.session.scalars(db.select(JobPhoto).order_by(JobPhoto.position)))
         assert [photo.alt_text for photo in photos] == ["First photo", "Second photo"]
         assert all(
-            photo.key.startswith("job-photos/") and photo.content_type == "image/png" for photo in photos
+            photo.key.startswith(f"orgs/{photo.job.organization_id}/job-photos/")
+            and photo.content_type == "image/png"
+            for photo in photos
         )
         first, second = photos[0].id, photos[1].id
     html = text_of(client.get(page))
@@ -122,7 +124,7 @@ def test_video_upload_is_checked_by_content_and_replaces_the_old_file(app, clien
     with app.app_context():
         job = db.session.get(Job, ids["job"])
         first_key = job.pitch_video_key
-        assert first_key.startswith("pitch-videos/") and job.pitch_video_content_type == "video/webm"
+        assert "/pitch-videos/" in first_key and job.pitch_video_content_type == "video/webm"
     assert stored_files(app) == [first_key]
 
     bad_captions = submit(
@@ -145,7 +147,7 @@ def test_video_upload_is_checked_by_content_and_replaces_the_old_file(app, clien
     assert second.status_code == 302
     with app.app_context():
         job = db.session.get(Job, ids["job"])
-        assert job.pitch_video_key != first_key and job.pitch_captions_key.startswith("pitch-captions/")
+        assert job.pitch_video_key != first_key and job.pitch_captions_key.startswith("orgs/")
         keys = sorted([job.pitch_video_key, job.pitch_captions_key])
     assert stored_files(app) == keys  # the old video is gone after the commit
     html = text_of(client.get(page))
@@ -197,7 +199,7 @@ def test_recording_ticket_upload_and_confirm(app, client, tiny_webm):
     )
     assert ticket.status_code == 200
     body = ticket.get_json()
-    assert body["key"].startswith("pitch-videos/") and body["url"].startswith("/files/u/")
+    assert body["key"].startswith("orgs/") and body["url"].startswith("/files/u/")
     assert body["max_size"] == 200 * 1024 * 1024
 
     uploaded = client.post(
@@ -218,7 +220,7 @@ def test_recording_ticket_upload_and_confirm(app, client, tiny_webm):
     missing = client.post(
         f"{page}/video/confirm", json={"key": "pitch-videos/2020/01/missing"}, headers=headers
     )
-    assert missing.status_code == 404
+    assert missing.status_code == 400  # never issued: refused before the storage is asked
 
     confirmed = client.post(f"{page}/video/confirm", json={"key": body["key"]}, headers=headers)
     assert confirmed.status_code == 200 and confirmed.get_json()["ok"] is True

@@ -73,7 +73,7 @@ def test_staff_adds_employee_approves_then_withdraws(app, client):
     testimonial = _testimonial(app)
     assert testimonial.author_name == "Elena Bianchi"  # prefilled from the colleague
     assert testimonial.job_id == ids["job"] and testimonial.admin_approved_at is not None
-    assert testimonial.photo_key.startswith("testimonial-photos/")
+    assert testimonial.photo_key.startswith("orgs/")
     assert not testimonial.is_visible
 
     colleague = app.test_client()
@@ -159,10 +159,7 @@ def test_a_short_video_testimonial_is_checked_and_plays_on_the_card(app, client,
     )
     assert added.status_code == 302
     testimonial = _testimonial(app)
-    assert (
-        testimonial.video_key.startswith("testimonial-videos/")
-        and testimonial.video_content_type == "video/webm"
-    )
+    assert testimonial.video_key.startswith("orgs/") and testimonial.video_content_type == "video/webm"
 
     employee = app.test_client()
     login(employee, "elena@example.com")

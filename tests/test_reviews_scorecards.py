@@ -7,7 +7,7 @@ import pytest
 from app.core.extensions import db
 from app.models import AuditEvent, Role
 from app.models.review import ScorecardCriterion
-from tests.factories import make_organization, make_template, make_user
+from tests.factories import make_job, make_organization, make_template, make_user
 from tests.helpers import login, submit, text_of
 
 
@@ -16,9 +16,11 @@ def setup(app) -> dict:
     with app.app_context():
         organization = make_organization()
         make_user(organization, Role.RECRUITER, email="rita@example.com")
-        make_user(organization, Role.MANAGER, email="marta@example.com")
+        manager = make_user(organization, Role.MANAGER, email="marta@example.com")
         make_user(make_organization(), Role.ADMIN, email="stranger@example.com")
         template = make_template(organization)
+        # The manager reads the scorecard of their own job's interview.
+        make_job(organization, hiring_manager_id=manager.id, interview_template_id=template.id)
         db.session.commit()
         return {"path": f"/app/reviews/templates/{template.id}/scorecard", "template_id": template.id}
 

@@ -176,7 +176,7 @@ def test_a_video_recorded_in_the_browser_needs_an_admin_again(app, client, tiny_
     )
     assert ticket.status_code == 200
     body = ticket.get_json()
-    assert body["key"].startswith("testimonial-videos/")
+    assert body["key"].startswith("orgs/")
     uploaded = client.post(
         body["url"], data={**body["fields"], "file": (io.BytesIO(tiny_webm), "r.webm", "video/webm")}
     )

@@ -24,7 +24,7 @@ from app.core import mail, outbox
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import attach_error, require_valid
-from app.core.storage import get_storage
+from app.core.storage.stored_files import delete_files_after_commit
 from app.core.urls import public_url
 from app.models import User
 from app.organizations import services as organizations
@@ -174,9 +174,8 @@ def organization():
             db.session.rollback()
             attach_error(form, error)
         else:
+            delete_files_after_commit(replaced)
             db.session.commit()
-            for key in replaced:
-                get_storage().delete(key)
             flash(_("Organization settings saved."), "success")
             return redirect(url_for("admin.organization"))
     return render_organization(form, status=400 if form.errors else 200)

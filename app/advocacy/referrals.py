@@ -39,7 +39,7 @@ from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.orphans import adopt_file, note_pending_file
 from app.core.security import hash_token, new_token
-from app.core.storage import get_storage
+from app.core.storage import get_storage, organization_prefix
 from app.core.urls import public_url
 from app.journey.attribution import Attribution
 from app.models import (
@@ -263,7 +263,10 @@ def confirm_referral(
     stored_key = None
     if document is not None:
         stored = get_storage().save(
-            document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
+            document.stream(),
+            prefix=organization_prefix(organization.id, "cvs"),
+            content_type=document.content_type,
+            max_size=MAX_CV_BYTES,
         )
         stored_key = stored.key
         note_pending_file(stored_key)  # swept if this transaction never commits (a crash)

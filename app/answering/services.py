@@ -12,7 +12,15 @@ from flask_babel import lazy_gettext as _l
 from app.candidates.privacy import delete_files_after_commit
 from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
-from app.core.storage import FileTooLarge, MultipartTicket, StorageError, UploadTicket, get_storage, new_key
+from app.core.storage import (
+    FileTooLarge,
+    MultipartTicket,
+    StorageError,
+    UploadTicket,
+    get_storage,
+    new_key,
+    organization_prefix,
+)
 from app.core.storage.uploads import recording_ticket, recording_type, verify_recording
 from app.interviews.invitations import expire_invitation, invitation_for_token
 from app.journey.attribution import Attribution
@@ -334,7 +342,7 @@ def _out_of_attempts(question: InterviewQuestion, answer: InterviewAnswer | None
 
 def answer_prefix(invitation: InterviewInvitation) -> str:
     """Where this invitation's answer recordings are uploaded."""
-    return f"{ANSWER_PREFIX}/{invitation.id}"
+    return organization_prefix(invitation.organization_id, f"{ANSWER_PREFIX}/{invitation.id}")
 
 
 def _pending_upload(

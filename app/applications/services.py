@@ -22,7 +22,7 @@ from app.core import mail
 from app.core.errors import Conflict, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.orphans import adopt_file, note_pending_file
-from app.core.storage import LocalStorage, get_storage
+from app.core.storage import LocalStorage, file_url, get_storage, organization_prefix
 from app.journey.attribution import (
     AMBASSADOR_CODE,
     SHARE_CHANNELS,
@@ -268,7 +268,10 @@ def submit_application(
     # Stored before the duplicate check, so a repeat takes as long as a new application and the
     # response time does not tell whether the address applied (the copy is deleted at once).
     stored = storage.save(
-        document.stream(), prefix="cvs", content_type=document.content_type, max_size=MAX_CV_BYTES
+        document.stream(),
+        prefix=organization_prefix(organization.id, "cvs"),
+        content_type=document.content_type,
+        max_size=MAX_CV_BYTES,
     )
     note_pending_file(stored.key)  # swept if this transaction never commits (a crash)
     adopt_file(stored.key)
@@ -535,12 +538,10 @@ def cv_links(application: Application) -> CvLinks | None:
     storage = get_storage()
     filename = application.cv_filename or "cv"
     content_type = application.cv_content_type or "application/octet-stream"
-    download = storage.download_url(application.cv_key, filename=filename, content_type=content_type)
+    download = file_url(application.cv_key, filename=filename, content_type=content_type)
     preview = None
     if content_type == PDF and isinstance(storage, LocalStorage):
-        preview = storage.download_url(
-            application.cv_key, filename=filename, content_type=content_type, inline=True
-        )
+        preview = file_url(application.cv_key, filename=filename, content_type=content_type, inline=True)
     return CvLinks(download_url=download, preview_url=preview)
 
 

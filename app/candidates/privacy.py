@@ -15,16 +15,16 @@ import re
 import shutil
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from sqlalchemy.orm import selectinload
 
-from app.core import after_commit
 from app.core.audit import record_audit
 from app.core.extensions import db
 from app.core.storage import CHUNK_SIZE, ObjectNotFound, get_storage
+from app.core.storage.stored_files import delete_files_after_commit
 from app.models import (
     Application,
     ApplicationStage,
@@ -40,7 +40,6 @@ from app.models.interview import InterviewAnswer, InterviewInvitation
 
 logger = logging.getLogger(__name__)
 
-FILE_DELETIONS = "file_deletions"
 EXPORT_FORMAT_VERSION = 1
 
 
@@ -315,20 +314,3 @@ def delete_candidate_data(candidate: Candidate, *, reason: str, actor: User | No
     )
     db.session.flush()
     delete_files_after_commit(keys)
-
-
-def delete_files_after_commit(keys: Iterable[str]) -> None:
-    """Delete these stored files once the current transaction commits; forget them if it rolls back."""
-    for key in keys:
-        after_commit.defer_until_commit(FILE_DELETIONS, key)
-
-
-@after_commit.on_commit(FILE_DELETIONS)
-def _delete_committed_files(keys: Sequence[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:
-            # The rows are gone already; a leftover file is logged for the operator, not raised.
-            logger.exception("Could not delete stored file %s after erasing a candidate", key)

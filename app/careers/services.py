@@ -21,7 +21,7 @@ from sqlalchemy.sql import Select
 from app.core.errors import NotFound
 from app.core.extensions import db
 from app.core.markdown import markdown_to_text, render_markdown
-from app.core.storage import get_storage
+from app.core.storage import file_url
 from app.models import (
     EmploymentType,
     Job,
@@ -532,7 +532,7 @@ def share_links(canonical_url: str, title: str) -> tuple[list[ShareLink], str]:
 
 
 def _file_url(key: str, content_type: str, filename: str) -> str:
-    return get_storage().download_url(key, filename=filename, content_type=content_type, inline=True)
+    return file_url(key, filename=filename, content_type=content_type, inline=True)
 
 
 def pitch_video(job: Job) -> PitchVideo | None:

@@ -1,20 +1,24 @@
-"""Signed download and upload endpoints, used only by local storage (S3 serves its own links)."""
+"""Opaque download links for every backend; upload links for local storage (S3 takes its own)."""
 
 from __future__ import annotations
 
-from flask import Response, jsonify, request, send_file
+from flask import Response, jsonify, redirect, request, send_file
 from werkzeug.exceptions import BadRequest, Gone, NotFound, RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 
 from app.core.extensions import csrf, talisman
 from app.core.storage import (
+    DownloadGrant,
     FileTooLarge,
     InvalidUpload,
     LinkExpired,
     LinkInvalid,
     LocalStorage,
     ObjectNotFound,
+    Storage,
     content_disposition,
     get_storage,
+    read_file_link,
 )
 from app.files import bp
 
@@ -35,11 +39,13 @@ def local_storage() -> LocalStorage:
 
 @bp.get("/d/<token>")
 @talisman(frame_options="SAMEORIGIN", content_security_policy=FILE_POLICY)
-def download(token: str) -> Response:
-    """Stream a stored file named by a signed, unexpired download link."""
-    storage = local_storage()
+def download(token: str) -> BaseResponse:
+    """Stream (local) or redirect to (S3) a stored file named by an encrypted, unexpired link."""
+    storage = get_storage()
     try:
-        grant = storage.read_download_token(token)
+        grant = read_file_link(token)
+        if not isinstance(storage, LocalStorage):
+            return _presigned_redirect(storage, grant)
         path = storage.path_of(grant.key)
     except LinkExpired as error:
         raise Gone() from error
@@ -48,6 +54,16 @@ def download(token: str) -> Response:
     response = send_file(path, mimetype=grant.content_type, conditional=True, max_age=0)
     response.headers["Content-Disposition"] = content_disposition(grant.filename, inline=grant.inline)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _presigned_redirect(storage: Storage, grant: DownloadGrant) -> BaseResponse:
+    # The key shows only in this redirect to the bucket, never in a page.
+    url = storage.download_url(
+        grant.key, filename=grant.filename, content_type=grant.content_type, inline=grant.inline
+    )
+    response = redirect(url, code=303)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -17,7 +17,7 @@ from app.core.audit import record_audit
 from app.core.errors import Conflict, Gone, Invalid, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
-from app.core.storage import get_storage
+from app.core.storage import file_url
 from app.core.urls import public_url
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
@@ -95,7 +95,7 @@ def prompt_video_url(question: InterviewQuestion) -> str | None:
     """A short-lived address of the question's recorded prompt, or None without one."""
     if not question.prompt_video_key:
         return None
-    return get_storage().download_url(
+    return file_url(
         question.prompt_video_key,
         filename="prompt." + ("mp4" if question.prompt_video_content_type == "video/mp4" else "webm"),
         content_type=question.prompt_video_content_type or "video/webm",

@@ -287,9 +287,9 @@ def move_question(template_id: int, question_id: int):
 @staff_required
 def video_ticket(template_id: int, question_id: int):
     """Where the browser uploads a recorded prompt (JSON, for recorder.js)."""
-    return ticket_response(
-        services.prompt_video_ticket(actor(), template_id, question_id, requested_content_type())
-    )
+    ticket = services.prompt_video_ticket(actor(), template_id, question_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
+    return ticket_response(ticket)
 
 
 @bp.post("/<int:template_id>/questions/<int:question_id>/video/confirm")
@@ -342,7 +342,9 @@ def delete_video(template_id: int, question_id: int):
 @staff_required
 def welcome_ticket(template_id: int):
     """Where the browser uploads a recorded welcome video (JSON, for recorder.js)."""
-    return ticket_response(services.welcome_video_ticket(actor(), template_id, requested_content_type()))
+    ticket = services.welcome_video_ticket(actor(), template_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
+    return ticket_response(ticket)
 
 
 @bp.post("/<int:template_id>/welcome-video/confirm")

@@ -13,10 +13,12 @@ from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
 from app.core.storage import UploadTicket
 from app.core.storage.uploads import (
-    recording_ticket,
+    claim_recording,
+    issue_recording_ticket,
+    organization_prefix,
     store_video_upload,
-    verify_recording,
 )
+from app.interviews.access import require_visible_template, visible_jobs_using, visible_templates
 from app.media.services import queue_prompt_processing, queue_welcome_processing
 from app.models import Job, JobStatus, Role, User
 from app.models.interview import AnswerType, InterviewQuestion, InterviewTemplate
@@ -67,28 +69,16 @@ def _require(actor: User, roles: tuple[Role, ...]) -> None:
 
 
 def list_templates(actor: User) -> list[InterviewTemplate]:
-    """The organization's interview templates, by name."""
+    """The interview templates the actor may see (hiring managers: their jobs'), by name."""
     _require(actor, VIEWING_ROLES)
-    return list(
-        db.session.scalars(
-            db.select(InterviewTemplate)
-            .where(InterviewTemplate.organization_id == actor.organization_id)
-            .order_by(InterviewTemplate.name, InterviewTemplate.id)
-        )
-    )
+    query = visible_templates(actor).order_by(InterviewTemplate.name, InterviewTemplate.id)
+    return list(db.session.scalars(query))
 
 
 def get_template(actor: User, template_id: int) -> InterviewTemplate:
-    """A template of the actor's organization; NotFound otherwise."""
+    """A template the actor may see (hiring managers: their jobs' only); PermissionDenied or NotFound."""
     _require(actor, VIEWING_ROLES)
-    template = db.session.scalar(
-        db.select(InterviewTemplate).where(
-            InterviewTemplate.id == template_id, InterviewTemplate.organization_id == actor.organization_id
-        )
-    )
-    if template is None:
-        raise NotFound(str(_l("We could not find this interview.")))
-    return template
+    return require_visible_template(actor, template_id)
 
 
 def _check_template(data: TemplateData) -> None:
@@ -312,14 +302,8 @@ def set_job_template(actor: User, template_id: int, job_id: int) -> Job:
 
 
 def jobs_using(actor: User, template: InterviewTemplate) -> list[Job]:
-    """Jobs whose default interview is this template."""
-    return list(
-        db.session.scalars(
-            db.select(Job)
-            .where(Job.organization_id == actor.organization_id, Job.interview_template_id == template.id)
-            .order_by(Job.title)
-        )
-    )
+    """Jobs whose default interview is this template, among those the actor may see."""
+    return list(db.session.scalars(visible_jobs_using(actor, template).order_by(Job.title)))
 
 
 # -- recorded prompts -----------------------------------------------------------------------------
@@ -343,17 +327,16 @@ def _set_prompt_video(actor: User, question: InterviewQuestion, key: str, conten
 def prompt_video_ticket(actor: User, template_id: int, question_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded prompt directly."""
     get_question(actor, template_id, question_id)
-    return recording_ticket(PROMPT_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, PROMPT_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
 
 
 def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the question's prompt after checking it; returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    stored = verify_recording(
-        key,
-        prefix=PROMPT_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a question video.")),
+    if question.prompt_video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, PROMPT_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a question video."))
     )
     return _set_prompt_video(actor, question, key, stored.content_type)
 
@@ -361,7 +344,8 @@ def confirm_prompt_video(actor: User, template_id: int, question_id: int, key: s
 def upload_prompt_video(actor: User, template_id: int, question_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded prompt video (WebM or MP4 by content); returns old keys to delete."""
     question = get_question(actor, template_id, question_id)
-    stored = store_video_upload(stream, prefix=PROMPT_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
+    prefix = organization_prefix(actor.organization_id, PROMPT_VIDEO_PREFIX)
+    stored = store_video_upload(stream, prefix=prefix, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_prompt_video(actor, question, stored.key, stored.content_type)
 
 
@@ -396,17 +380,16 @@ def _set_welcome_video(actor: User, template: InterviewTemplate, key: str, conte
 def welcome_video_ticket(actor: User, template_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded welcome video directly."""
     get_template(actor, template_id)
-    return recording_ticket(WELCOME_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, WELCOME_VIDEO_PREFIX, content_type, PROMPT_VIDEO_MAX_BYTES)
 
 
 def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
     """Adopt a browser upload as the interview's welcome video after checking it; returns old keys."""
     template = get_template(actor, template_id)
-    stored = verify_recording(
-        key,
-        prefix=WELCOME_VIDEO_PREFIX,
-        max_size=PROMPT_VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a welcome video.")),
+    if template.welcome_video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, WELCOME_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a welcome video."))
     )
     return _set_welcome_video(actor, template, key, stored.content_type)
 
@@ -414,7 +397,8 @@ def confirm_welcome_video(actor: User, template_id: int, key: str) -> list[str]:
 def upload_welcome_video(actor: User, template_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded welcome video (WebM or MP4 by content); returns old keys to delete."""
     template = get_template(actor, template_id)
-    stored = store_video_upload(stream, prefix=WELCOME_VIDEO_PREFIX, max_size=PROMPT_VIDEO_MAX_BYTES)
+    prefix = organization_prefix(actor.organization_id, WELCOME_VIDEO_PREFIX)
+    stored = store_video_upload(stream, prefix=prefix, max_size=PROMPT_VIDEO_MAX_BYTES)
     return _set_welcome_video(actor, template, stored.key, stored.content_type)
 
 

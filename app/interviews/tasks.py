@@ -12,6 +12,7 @@ from huey import crontab
 from app.core.extensions import db
 from app.core.jobs import periodic_job
 from app.core.storage import get_storage
+from app.core.storage.uploads import sweep_upload_tickets
 from app.interviews.invitations import OPEN_STATES, expire_invitation, send_reminder_mail
 from app.models.interview import InterviewInvitation, InterviewUpload
 
@@ -120,5 +121,8 @@ def sweep_abandoned_uploads(now: datetime) -> int:
 
 @periodic_job(crontab(minute="40"))
 def sweep_interview_uploads() -> None:
-    """Every hour: remove abandoned answer uploads."""
-    sweep_abandoned_uploads(datetime.now(UTC))
+    """Every hour: remove abandoned answer uploads, and staff upload tickets past their window."""
+    now = datetime.now(UTC)
+    sweep_abandoned_uploads(now)
+    sweep_upload_tickets(now)
+    db.session.commit()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.core.extensions import db
-from app.core.storage import get_storage
+from app.core.storage import file_url
 from app.media.tasks import process_answer, process_prompt, process_welcome, transcribe_answer
 from app.models.interview import (
     InterviewAnswer,
@@ -103,4 +103,4 @@ def welcome_media_urls(template: InterviewTemplate) -> PromptMedia:
 def _link(key: str | None, filename: str, content_type: str) -> str | None:
     if not key:
         return None
-    return get_storage().download_url(key, filename=filename, content_type=content_type, inline=True)
+    return file_url(key, filename=filename, content_type=content_type, inline=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from app.candidates.privacy import delete_files_after_commit
 from app.core.extensions import db
 from app.core.jobs import job
-from app.core.storage import get_storage
+from app.core.storage import get_storage, organization_prefix
 from app.media import pyav
 from app.media.transcribe import Transcript, supports_language, transcribe, transcription_available
 from app.models.interview import (
@@ -105,7 +105,7 @@ def process_answer_media(answer_id: int) -> bool:
     if answer is None or not answer.video_key:
         return False
     source_key, content_type = answer.video_key, answer.video_content_type or "video/webm"
-    prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
+    prefix = organization_prefix(answer.invitation.organization_id, f"{ANSWER_PREFIX}/{answer.invitation_id}")
     answer.processing_state = ProcessingState.PROCESSING
     db.session.commit()
 
@@ -207,7 +207,7 @@ def transcribe_answer_media(answer_id: int) -> None:
     source_key = answer.video_key
     media_key = answer.mp4_key or answer.video_key
     language = answer.invitation.template.language
-    prefix = f"{ANSWER_PREFIX}/{answer.invitation_id}"
+    prefix = organization_prefix(answer.invitation.organization_id, f"{ANSWER_PREFIX}/{answer.invitation_id}")
     db.session.commit()
 
     saved: list[str] = []
@@ -268,7 +268,10 @@ def process_prompt_media(question_id: int) -> None:
     language = question.template.language
     if not transcription_available() or not supports_language(language):
         return
-    source_key, prefix = question.prompt_video_key, f"{PROMPT_PREFIX}/{question.template_id}"
+    source_key, prefix = (
+        question.prompt_video_key,
+        organization_prefix(question.template.organization_id, f"{PROMPT_PREFIX}/{question.template_id}"),
+    )
     db.session.rollback()
     saved: list[str] = []
     transcript = _captions_of(source_key, language, prefix, saved)
@@ -291,7 +294,10 @@ def process_welcome_media(template_id: int) -> None:
     language = template.language
     if not transcription_available() or not supports_language(language):
         return
-    source_key, prefix = template.welcome_video_key, f"{PROMPT_PREFIX}/{template_id}"
+    source_key, prefix = (
+        template.welcome_video_key,
+        organization_prefix(template.organization_id, f"{PROMPT_PREFIX}/{template_id}"),
+    )
     db.session.rollback()
     saved: list[str] = []
     _captions_of(source_key, language, prefix, saved)

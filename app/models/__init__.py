@@ -75,6 +75,7 @@ from app.models.survey import (
     Touchpoint,
 )
 from app.models.tag import ApplicationTag, Tag
+from app.models.upload import IssuedUpload
 from app.models.user import AuthToken, MfaRecoveryCode, Role, StaffSession, TokenPurpose, User
 
 __all__ = [
@@ -107,6 +108,7 @@ __all__ = [
     "InterviewTemplate",
     "InterviewUpload",
     "InvitationState",
+    "IssuedUpload",
     "Job",
     "JobFaq",
     "JobLocation",

@@ -14,7 +14,12 @@ from app.auth.mfa import MfaPolicy
 from app.core.audit import record_audit
 from app.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
-from app.core.storage.uploads import IMAGE_TYPES, store_checked_upload, store_video_upload
+from app.core.storage.uploads import (
+    IMAGE_TYPES,
+    organization_prefix,
+    store_checked_upload,
+    store_video_upload,
+)
 from app.models import Organization, Role, User
 from app.pipeline.stages import ensure_default_stages
 from config import SUPPORTED_LANGUAGES
@@ -112,7 +117,7 @@ def replace_logo(actor: User, stream: BinaryIO) -> str | None:
     stored = store_checked_upload(
         stream,
         allowed=IMAGE_TYPES,
-        prefix="logos",
+        prefix=organization_prefix(actor.organization_id, "logos"),
         max_size=LOGO_MAX_BYTES,
         field="logo",
         wrong_type=str(_l("The logo must be a PNG, JPEG or WebP image.")),
@@ -140,7 +145,10 @@ def update_career_intro(actor: User, intro_md: str) -> Organization:
 def replace_career_video(actor: User, stream: BinaryIO) -> str | None:
     """Store the career site's intro video (WebM or MP4, checked by content); returns the old key."""
     stored = store_video_upload(
-        stream, prefix="career-videos", max_size=CAREER_VIDEO_MAX_BYTES, field="career_video"
+        stream,
+        prefix=organization_prefix(actor.organization_id, "career-videos"),
+        max_size=CAREER_VIDEO_MAX_BYTES,
+        field="career_video",
     )
     organization = actor.organization
     old_key = organization.career_video_key

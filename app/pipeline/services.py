@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, raiseload
 from app.core.audit import record_audit
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
+from app.interviews.access import find_visible_template, visible_templates
 from app.interviews.invitations import invite_applications
 from app.models import (
     Application,
@@ -129,7 +130,7 @@ def move_applications(actor: User, applications: Sequence[Application], to_key: 
 
 
 def invite_templates(actor: User) -> list[InterviewTemplate]:
-    """The organization's interviews that have a real (not practice) question, by name."""
+    """The interviews the actor may use that have a real (not practice) question, by name."""
     has_question = exists(
         select(InterviewQuestion.id).where(
             InterviewQuestion.template_id == InterviewTemplate.id, InterviewQuestion.is_practice.is_(False)
@@ -137,8 +138,8 @@ def invite_templates(actor: User) -> list[InterviewTemplate]:
     )
     return list(
         db.session.scalars(
-            select(InterviewTemplate)
-            .where(InterviewTemplate.organization_id == actor.organization_id, has_question)
+            visible_templates(actor)
+            .where(has_question)
             .order_by(InterviewTemplate.name, InterviewTemplate.id)
             .options(raiseload("*"))  # a choice list: id and name only
         )
@@ -154,12 +155,7 @@ def invite_to_interview(
 ) -> list[InterviewInvitation]:
     """Invite the applications' candidates (all or nothing) and move them forward to "interview invited"."""
     require_pipeline_role(actor)
-    template = db.session.scalar(
-        select(InterviewTemplate).where(
-            InterviewTemplate.id == (template_id or 0),
-            InterviewTemplate.organization_id == actor.organization_id,
-        )
-    )
+    template = find_visible_template(actor, template_id or 0)
     if template is None:
         raise Invalid(str(_l("Choose an interview.")), field="template_id")
     if deadline is None:

@@ -16,7 +16,7 @@ from app.core.audit import record_audit
 from app.core.errors import Gone, NotFound
 from app.core.extensions import db
 from app.core.security import hash_token, new_token
-from app.core.storage import get_storage
+from app.core.storage import get_storage, organization_prefix
 from app.journey.attribution import Attribution
 from app.journey.services import record_event
 from app.models import Candidate, DataExport, EventType, utcnow
@@ -35,7 +35,8 @@ def create_data_export(candidate: Candidate, ttl: timedelta = EXPORT_LINK_TTL) -
     with tempfile.TemporaryFile() as archive:
         write_candidate_archive(candidate, archive)
         archive.seek(0)
-        stored = storage.save(archive, prefix="exports", content_type=EXPORT_CONTENT_TYPE)
+        prefix = organization_prefix(candidate.organization_id, "exports")
+        stored = storage.save(archive, prefix=prefix, content_type=EXPORT_CONTENT_TYPE)
     try:
         remove_exports(candidate)
         raw, token_hash = new_token()

@@ -12,10 +12,11 @@ from app.core.extensions import db
 from app.core.storage import FileTooLarge, UploadTicket, get_storage
 from app.core.storage.uploads import (
     IMAGE_TYPES,
-    recording_ticket,
+    claim_recording,
+    issue_recording_ticket,
+    organization_prefix,
     store_checked_upload,
     store_video_upload,
-    verify_recording,
 )
 from app.models import Job, JobPhoto, User
 from app.postings.services import get_job, get_managed_job
@@ -37,7 +38,7 @@ def add_job_photo(actor: User, job_id: int, stream: BinaryIO, alt_text: str) -> 
     stored = store_checked_upload(
         stream,
         allowed=IMAGE_TYPES,
-        prefix="job-photos",
+        prefix=organization_prefix(actor.organization_id, "job-photos"),
         max_size=PHOTO_MAX_BYTES,
         field="photo",
         wrong_type=str(_l("The photo must be a PNG, JPEG or WebP image.")),
@@ -106,24 +107,27 @@ def _set_pitch_video(actor: User, job: Job, key: str, content_type: str) -> list
 def replace_pitch_video(actor: User, job_id: int, stream: BinaryIO) -> list[str]:
     """Store an uploaded pitch video (WebM or MP4 by content); returns old keys to delete."""
     job = _video_job(actor, job_id)
-    stored = store_video_upload(stream, prefix=PITCH_VIDEO_PREFIX, max_size=VIDEO_MAX_BYTES)
+    stored = store_video_upload(
+        stream,
+        prefix=organization_prefix(actor.organization_id, PITCH_VIDEO_PREFIX),
+        max_size=VIDEO_MAX_BYTES,
+    )
     return _set_pitch_video(actor, job, stored.key, stored.content_type)
 
 
 def pitch_video_ticket(actor: User, job_id: int, content_type: str) -> UploadTicket:
     """Where the browser may upload a recorded pitch video directly."""
     _video_job(actor, job_id)
-    return recording_ticket(PITCH_VIDEO_PREFIX, content_type, VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, PITCH_VIDEO_PREFIX, content_type, VIDEO_MAX_BYTES)
 
 
 def confirm_pitch_video(actor: User, job_id: int, key: str) -> list[str]:
-    """Adopt a browser upload as the pitch video after checking it; returns old keys to delete."""
+    """Adopt the actor's own ticketed upload as the pitch video after checking it; returns old keys."""
     job = _video_job(actor, job_id)
-    stored = verify_recording(
-        key,
-        prefix=PITCH_VIDEO_PREFIX,
-        max_size=VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a pitch video.")),
+    if job.pitch_video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, PITCH_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a pitch video."))
     )
     return _set_pitch_video(actor, job, key, stored.content_type)
 
@@ -139,7 +143,10 @@ def replace_pitch_captions(actor: User, job_id: int, stream: BinaryIO) -> list[s
         raise Invalid(str(_l("Captions must be a WebVTT file starting with “WEBVTT”.")), field="captions")
     try:
         stored = get_storage().save(
-            stream, prefix="pitch-captions", content_type="text/vtt", max_size=CAPTIONS_MAX_BYTES
+            stream,
+            prefix=organization_prefix(actor.organization_id, "pitch-captions"),
+            content_type="text/vtt",
+            max_size=CAPTIONS_MAX_BYTES,
         )
     except FileTooLarge:
         raise Invalid(str(_l("Captions must be at most 1 MB.")), field="captions") from None

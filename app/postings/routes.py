@@ -15,7 +15,8 @@ from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import attach_error, require_valid
 from app.core.markdown import render_markdown
-from app.core.storage import get_storage
+from app.core.storage import file_url
+from app.core.storage.stored_files import delete_files_after_commit
 from app.media.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.models import Job, JobStatus, Role
 from app.postings import bp, media, services
@@ -297,9 +298,7 @@ def add_photo(job_id: int):
 def photo_file(job_id: int, photo_id: int):
     """A short-lived link to a job photo."""
     photo = media.get_job_photo(actor(), job_id, photo_id)
-    return redirect(
-        get_storage().download_url(photo.key, filename="photo", content_type=photo.content_type, inline=True)
-    )
+    return redirect(file_url(photo.key, filename="photo", content_type=photo.content_type, inline=True))
 
 
 @bp.post("/<int:job_id>/photos/<int:photo_id>/delete")
@@ -307,9 +306,8 @@ def photo_file(job_id: int, photo_id: int):
 def delete_photo(job_id: int, photo_id: int):
     """Remove a photo (its file goes once the change is saved)."""
     require_valid(ButtonForm())
-    key = media.delete_job_photo(actor(), job_id, photo_id)
+    delete_files_after_commit([media.delete_job_photo(actor(), job_id, photo_id)])
     db.session.commit()
-    get_storage().delete(key)
     flash(_("The photo was removed."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="photos"))
 
@@ -325,12 +323,6 @@ def move_photo(job_id: int, photo_id: int):
 
 
 # --- pitch video --------------------------------------------------------------------------------
-
-
-def _delete_files(keys: list[str]) -> None:
-    storage = get_storage()
-    for key in keys:
-        storage.delete(key)
 
 
 @bp.post("/<int:job_id>/video")
@@ -350,8 +342,8 @@ def upload_video(job_id: int):
         db.session.rollback()
         attach_error(form, error)
         return render_show(services.get_job(actor(), job_id), video_form=form, status=error.status_code)
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     flash(_("The pitch video was updated."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="video"))
 
@@ -370,6 +362,7 @@ def _store_video_form(job_id: int, form: VideoForm) -> list[str]:
 def video_ticket(job_id: int):
     """Where the browser uploads a recording (JSON, for recorder.js)."""
     ticket = media.pitch_video_ticket(actor(), job_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
     return ticket_response(ticket)
 
 
@@ -378,8 +371,8 @@ def video_ticket(job_id: int):
 def confirm_video(job_id: int):
     """Adopt a finished browser upload as the pitch video (JSON, for recorder.js)."""
     old_keys = media.confirm_pitch_video(actor(), job_id, confirmed_upload_key())
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     return jsonify(
         ok=True,
         message=_("The pitch video was saved."),
@@ -393,8 +386,8 @@ def delete_video(job_id: int):
     """Remove the pitch video and its captions."""
     require_valid(ButtonForm())
     old_keys = media.remove_pitch_video(actor(), job_id)
+    delete_files_after_commit(old_keys)
     db.session.commit()
-    _delete_files(old_keys)
     flash(_("The pitch video was removed."), "success")
     return redirect(url_for("postings.show", job_id=job_id, _anchor="video"))
 
@@ -407,11 +400,7 @@ def video_file(job_id: int):
     if not job.pitch_video_key:
         return redirect(url_for("postings.show", job_id=job_id))
     content_type = job.pitch_video_content_type or "video/webm"
-    return redirect(
-        get_storage().download_url(
-            job.pitch_video_key, filename="pitch", content_type=content_type, inline=True
-        )
-    )
+    return redirect(file_url(job.pitch_video_key, filename="pitch", content_type=content_type, inline=True))
 
 
 @bp.get("/<int:job_id>/captions")
@@ -421,9 +410,7 @@ def captions_file(job_id: int):
     job = services.get_job(actor(), job_id)
     if not job.pitch_captions_key:
         return redirect(url_for("postings.show", job_id=job_id))
-    return redirect(
-        get_storage().download_url(job.pitch_captions_key, filename="captions.vtt", content_type="text/vtt")
-    )
+    return redirect(file_url(job.pitch_captions_key, filename="captions.vtt", content_type="text/vtt"))
 
 
 # --- testimonials -------------------------------------------------------------------------------
@@ -482,8 +469,8 @@ def delete_testimonial(testimonial_id: int):
     """Remove a testimonial and its photo."""
     require_valid(ButtonForm())
     keys = testimonial_rules.delete_testimonial(actor(), testimonial_id)
+    delete_files_after_commit(keys)
     db.session.commit()
-    _delete_files(keys)
     flash(_("The testimonial was deleted."), "success")
     return redirect(url_for("postings.testimonials"))
 
@@ -527,4 +514,4 @@ def testimonial_photo(testimonial_id: int):
     key, content_type = testimonial.photo_key, testimonial.photo_content_type
     if not key or not content_type:  # get_testimonial_photo refuses testimonials without a photo
         abort(404)
-    return redirect(get_storage().download_url(key, filename="photo", content_type=content_type, inline=True))
+    return redirect(file_url(key, filename="photo", content_type=content_type, inline=True))

@@ -16,10 +16,11 @@ from app.core.extensions import db
 from app.core.storage import UploadTicket, get_storage
 from app.core.storage.uploads import (
     IMAGE_TYPES,
-    recording_ticket,
+    claim_recording,
+    issue_recording_ticket,
+    organization_prefix,
     store_checked_upload,
     store_video_upload,
-    verify_recording,
 )
 from app.models import Job, JobStatus, Role, Testimonial, User, utcnow
 from app.postings.services import MANAGING_ROLES, _require_manager, get_job
@@ -113,7 +114,7 @@ def _attach_testimonial_media(
                 store_checked_upload(
                     photo,
                     allowed=IMAGE_TYPES,
-                    prefix="testimonial-photos",
+                    prefix=organization_prefix(testimonial.organization_id, "testimonial-photos"),
                     max_size=PHOTO_MAX_BYTES,
                     field="photo",
                     wrong_type=str(_l("The photo must be a PNG, JPEG or WebP image.")),
@@ -123,7 +124,11 @@ def _attach_testimonial_media(
             testimonial.photo_key, testimonial.photo_content_type = stored[-1].key, stored[-1].content_type
         if video is not None:
             stored.append(
-                store_video_upload(video, prefix="testimonial-videos", max_size=TESTIMONIAL_VIDEO_MAX_BYTES)
+                store_video_upload(
+                    video,
+                    prefix=organization_prefix(testimonial.organization_id, RECORDED_VIDEO_PREFIX),
+                    max_size=TESTIMONIAL_VIDEO_MAX_BYTES,
+                )
             )
             testimonial.video_key, testimonial.video_content_type = stored[-1].key, stored[-1].content_type
     except Invalid:
@@ -314,7 +319,7 @@ def _organization_testimonial(actor: User, testimonial_id: int) -> Testimonial:
 def own_video_ticket(actor: User, testimonial_id: int, content_type: str) -> UploadTicket:
     """Where the employee's browser may upload a recorded video for their own testimonial."""
     _own_testimonial(actor, testimonial_id)
-    return recording_ticket(RECORDED_VIDEO_PREFIX, content_type, RECORDED_VIDEO_MAX_BYTES)
+    return issue_recording_ticket(actor, RECORDED_VIDEO_PREFIX, content_type, RECORDED_VIDEO_MAX_BYTES)
 
 
 def confirm_own_video(actor: User, testimonial_id: int, key: str) -> list[str]:
@@ -323,11 +328,10 @@ def confirm_own_video(actor: User, testimonial_id: int, key: str) -> list[str]:
     Returns the replaced file's key, to delete after the commit.
     """
     testimonial = _own_testimonial(actor, testimonial_id)
-    stored = verify_recording(
-        key,
-        prefix=RECORDED_VIDEO_PREFIX,
-        max_size=RECORDED_VIDEO_MAX_BYTES,
-        foreign=str(_l("This upload does not belong to a testimonial.")),
+    if testimonial.video_key == key:
+        return []  # a retried confirm after a lost response
+    stored = claim_recording(
+        actor, RECORDED_VIDEO_PREFIX, key, foreign=str(_l("This upload does not belong to a testimonial."))
     )
     old = [testimonial.video_key] if testimonial.video_key and testimonial.video_key != key else []
     testimonial.video_key, testimonial.video_content_type = key, stored.content_type

@@ -50,6 +50,19 @@ def shared_application_ids(user: User) -> Select:
     )
 
 
+def shared_job_ids(user: User) -> Select:
+    """The ids of the jobs with a shortlist actively shared with ``user``."""
+    return (
+        db.select(Shortlist.job_id)
+        .join(ShortlistShare, ShortlistShare.shortlist_id == Shortlist.id)
+        .where(
+            ShortlistShare.user_id == user.id,
+            Shortlist.organization_id == user.organization_id,
+            share_is_active(),
+        )
+    )
+
+
 def is_application_shared_with(user: User, application: Application) -> bool:
     """Whether ``application`` is on a shortlist actively shared with ``user``."""
     query = shared_application_ids(user).where(ShortlistEntry.application_id == application.id).limit(1)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.core.audit import record_audit
 from app.core.errors import Invalid, NotFound, PermissionDenied
 from app.core.extensions import db
+from app.interviews.access import require_visible_template
 from app.models import Role, User
 from app.models.interview import InterviewTemplate
 from app.models.review import ScorecardCriterion
@@ -32,16 +33,9 @@ def _require(actor: User, roles: tuple[Role, ...]) -> None:
 
 
 def find_template(actor: User, template_id: int) -> InterviewTemplate:
-    """An interview template of the actor's organization; NotFound otherwise."""
+    """A template the actor may see (hiring managers: their jobs' only); PermissionDenied or NotFound."""
     _require(actor, VIEWING_ROLES)
-    template = db.session.scalar(
-        db.select(InterviewTemplate).where(
-            InterviewTemplate.id == template_id, InterviewTemplate.organization_id == actor.organization_id
-        )
-    )
-    if template is None:
-        raise NotFound(str(_l("We could not find this interview.")))
-    return template
+    return require_visible_template(actor, template_id)
 
 
 def list_criteria(template_id: int) -> list[ScorecardCriterion]:

@@ -6,7 +6,7 @@ from flask import abort, current_app, jsonify, redirect, send_file, url_for
 from flask_login import current_user
 
 from app.core.extensions import csrf, limiter
-from app.core.storage import get_storage
+from app.core.storage import file_url
 from app.organizations.services import find_organization_by_slug
 from app.system import bp
 from app.system.services import health_report
@@ -65,7 +65,7 @@ def organization_logo(slug: str):
     organization = find_organization_by_slug(slug)
     if not organization.logo_key:
         abort(404)
-    url = get_storage().download_url(
+    url = file_url(
         organization.logo_key,
         filename="logo",
         content_type=organization.logo_content_type or "image/png",

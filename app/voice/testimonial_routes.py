@@ -12,7 +12,7 @@ from app.candidates.privacy import delete_files_after_commit
 from app.core.errors import DomainError
 from app.core.extensions import db
 from app.core.forms import attach_error, require_valid
-from app.core.storage import get_storage
+from app.core.storage import file_url
 from app.media.recordings import confirmed_upload_key, requested_content_type, ticket_response
 from app.models import Role
 from app.postings import testimonials as testimonial_rules
@@ -65,6 +65,7 @@ def contribute_testimonial():
 def testimonial_video_ticket(testimonial_id: int):
     """Where the browser uploads the recorded video of one's own testimonial (JSON, for recorder.js)."""
     ticket = testimonial_rules.own_video_ticket(actor(), testimonial_id, requested_content_type())
+    db.session.commit()  # the ticket's record is what a confirm will accept
     return ticket_response(ticket)
 
 
@@ -89,7 +90,7 @@ def testimonial_video(testimonial_id: int):
     if not testimonial.video_key:  # get_testimonial_video refuses testimonials without a video
         abort(404)
     return redirect(
-        get_storage().download_url(
+        file_url(
             testimonial.video_key,
             filename="testimonial",
             content_type=testimonial.video_content_type or "video/webm",

@@ -2,7 +2,7 @@
 the organization's MFA policy and internal staff e-mail domains
 
 Revision ID: 0016_mfa_sessions
-Revises: 0014_outbox
+Revises: 0015_upload_tickets
 Create Date: 2026-12-02 18:30:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0016_mfa_sessions"
-down_revision = "0014_outbox"
+down_revision = "0015_upload_tickets"
 branch_labels = None
 depends_on = None
 

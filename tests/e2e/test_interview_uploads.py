@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Route, expect
 
+from app.answering.services import answer_prefix
 from app.core.extensions import db
 from app.models.interview import AnswerType, InterviewAnswer, InterviewInvitation, InterviewUpload
 from tests.e2e.test_answering import media_browser, new_page  # noqa: F401 (media_browser is a fixture)
@@ -46,7 +47,8 @@ def app_environ(
 
 def stored_answer_keys(app, request: pytest.FixtureRequest, invitation_id: int) -> list[str]:
     """Every object the storage holds under the invitation's answer prefix."""
-    prefix = f"answers/{invitation_id}/"
+    with app.app_context():
+        prefix = f"{answer_prefix(db.session.get(InterviewInvitation, invitation_id))}/"
     if app.config["STORAGE_BACKEND"] == "s3":
         return request.getfixturevalue("s3_server").object_keys(app.config["S3_BUCKET"], prefix)
     root = Path(app.config["STORAGE_LOCAL_PATH"])

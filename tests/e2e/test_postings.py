@@ -136,6 +136,8 @@ def test_hiring_manager_records_a_pitch_video_in_the_browser(app, live_server, c
         from app.core.storage import get_storage
 
         stored = db.session.get(Job, job_id)
-        assert stored.pitch_video_key and stored.pitch_video_key.startswith("pitch-videos/")
+        assert stored.pitch_video_key and stored.pitch_video_key.startswith(
+            f"orgs/{stored.organization_id}/pitch-videos/"
+        )
         assert stored.pitch_video_content_type == "video/webm"
         assert get_storage().stat(stored.pitch_video_key).size > 1000

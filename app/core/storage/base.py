@@ -136,6 +136,11 @@ def ticket_key(prefix: str, key: str | None) -> str:
     return key
 
 
+def organization_prefix(organization_id: int, kind: str) -> str:
+    """Where an organization's files of one kind live: ``orgs/<id>/<kind>``."""
+    return validate_key(f"orgs/{int(organization_id)}/{kind}")
+
+
 def new_key(prefix: str) -> str:
     """A fresh unguessable key ``<prefix>/<yyyy>/<mm>/<random>``."""
     validate_key(prefix)

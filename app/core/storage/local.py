@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO
 
 from flask import has_request_context, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.core.storage.base import (
     CHUNK_SIZE,
@@ -24,8 +23,6 @@ from app.core.storage.base import (
     DownloadGrant,
     InvalidUpload,
     LimitedReader,
-    LinkExpired,
-    LinkInvalid,
     ObjectNotFound,
     Storage,
     StorageError,
@@ -37,6 +34,7 @@ from app.core.storage.base import (
     ticket_key,
     validate_key,
 )
+from app.core.storage.links import LinkCipher
 
 
 class LocalStorage(Storage):
@@ -53,8 +51,7 @@ class LocalStorage(Storage):
         self.root = Path(root)
         self.url_ttl = url_ttl
         self.public_url = public_url.rstrip("/")
-        self._downloads = URLSafeTimedSerializer(secret_key, salt=DOWNLOAD_SALT)
-        self._uploads = URLSafeTimedSerializer(secret_key, salt=UPLOAD_SALT)
+        self._links = LinkCipher(secret_key)
 
     def path_of(self, key: str) -> Path:
         """The file that holds ``key``; ObjectNotFound if there is none."""
@@ -113,16 +110,9 @@ class LocalStorage(Storage):
         inline: bool = False,
         expires_in: int | None = None,
     ) -> str:
-        """A signed ``/files/d/<token>`` link."""
-        validate_key(key)
-        payload = {
-            "k": key,
-            "f": filename,
-            "t": content_type,
-            "i": inline and inline_allowed(content_type),
-            "e": self._expiry(expires_in),
-        }
-        return self._link("files.download", DOWNLOAD_PATH, self._downloads.dumps(payload))
+        """An encrypted ``/files/d/<token>`` link (the page never sees the key)."""
+        expires_at = self._expiry(expires_in)
+        return download_link(self._links, key, filename, content_type, inline, expires_at, self.public_url)
 
     def upload_ticket(
         self,
@@ -133,21 +123,21 @@ class LocalStorage(Storage):
         expires_in: int | None = None,
         key: str | None = None,
     ) -> UploadTicket:
-        """A signed ``/files/u/<token>`` link fixing key, content type and maximum size."""
+        """An encrypted ``/files/u/<token>`` link fixing key, content type and maximum size."""
         ttl = self.url_ttl if expires_in is None else expires_in
         key = ticket_key(prefix, key)
-        payload = {"k": key, "t": content_type, "m": max_size, "e": self._expiry(ttl)}
-        url = self._link("files.upload", UPLOAD_PATH, self._uploads.dumps(payload))
+        payload = {"k": key, "t": content_type, "m": max_size}
+        token = self._links.seal(UPLOAD_SALT, payload, self._expiry(ttl))
+        url = files_link("files.upload", UPLOAD_PATH, token, self.public_url)
         return UploadTicket(url=url, fields={}, key=key, max_size=max_size, expires_in=ttl)
 
     def read_download_token(self, token: str) -> DownloadGrant:
         """Verify a download token; LinkInvalid or LinkExpired if it does not hold."""
-        data = self._verify(self._downloads, token)
-        return DownloadGrant(key=data["k"], filename=data["f"], content_type=data["t"], inline=data["i"])
+        return read_download_token(self._links, token)
 
     def read_upload_token(self, token: str) -> UploadGrant:
         """Verify an upload token; LinkInvalid or LinkExpired if it does not hold."""
-        data = self._verify(self._uploads, token)
+        data = self._links.open(UPLOAD_SALT, token)
         return UploadGrant(key=data["k"], content_type=data["t"], max_size=data["m"])
 
     def receive_upload(self, grant: UploadGrant, stream: IO[bytes], content_type: str) -> StoredObject:
@@ -203,18 +193,31 @@ class LocalStorage(Storage):
         # Milliseconds, so a zero lifetime is already expired (tests rely on that, no sleeping).
         return int((time.time() + ttl) * 1000)
 
-    def _verify(self, serializer: URLSafeTimedSerializer, token: str) -> dict[str, Any]:
-        try:
-            data = serializer.loads(token)
-        except BadSignature as error:
-            raise LinkInvalid("Bad or altered link") from error
-        if not isinstance(data, dict) or not isinstance(data.get("e"), int):
-            raise LinkInvalid("Malformed link")
-        if time.time() * 1000 >= data["e"]:
-            raise LinkExpired("Link expired")
-        return data
 
-    def _link(self, endpoint: str, path: str, token: str) -> str:
-        if has_request_context():
-            return url_for(endpoint, token=token)
-        return f"{self.public_url}{path}{token}"
+def download_link(
+    links: LinkCipher,
+    key: str,
+    filename: str,
+    content_type: str,
+    inline: bool,
+    expires_at_ms: int,
+    public_url: str = "",
+) -> str:
+    """An encrypted ``/files/d/<token>`` link to ``key``, served by the ``files`` blueprint."""
+    validate_key(key)
+    payload = {"k": key, "f": filename, "t": content_type, "i": inline and inline_allowed(content_type)}
+    token = links.seal(DOWNLOAD_SALT, payload, expires_at_ms)
+    return files_link("files.download", DOWNLOAD_PATH, token, public_url)
+
+
+def read_download_token(links: LinkCipher, token: str) -> DownloadGrant:
+    """What a download token allows; LinkInvalid or LinkExpired if it does not hold."""
+    data = links.open(DOWNLOAD_SALT, token)
+    return DownloadGrant(key=data["k"], filename=data["f"], content_type=data["t"], inline=data["i"])
+
+
+def files_link(endpoint: str, path: str, token: str, public_url: str) -> str:
+    """The app-relative link inside a request, else an absolute one under ``public_url``."""
+    if has_request_context():
+        return url_for(endpoint, token=token)
+    return f"{public_url.rstrip('/')}{path}{token}"

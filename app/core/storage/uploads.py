@@ -1,17 +1,31 @@
-"""Storing uploads whose real type (from their bytes, not their name) is allowed."""
+"""Storing uploads whose real type (from their bytes, not their name) is allowed.
+
+Staff browsers upload recordings directly to the storage with a ticket this server issued and
+recorded (``IssuedUpload``): a confirm adopts only a key issued to the same user, organization
+and purpose, once. Every staff file lives under its organization's own prefix.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 import filetype
 from flask_babel import lazy_gettext as _l
 
 from app.core.errors import Invalid, NotFound
-from app.core.storage import FileTooLarge, StoredObject, UploadTicket, get_storage
+from app.core.extensions import db
+from app.core.storage import FileTooLarge, StoredObject, UploadTicket, get_storage, organization_prefix
+from app.core.storage.stored_files import delete_unreferenced_now
+from app.models import IssuedUpload, User, utcnow
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/webp"})
 VIDEO_TYPES = frozenset({"video/webm", "video/mp4"})
+
+
+# How long after its ticket a finished upload may still be confirmed; unused tickets go afterwards.
+TICKET_CONFIRM_WINDOW = timedelta(hours=6)
+SWEEP_BATCH = 200
 
 
 def sniff_content_type(stream: BinaryIO, allowed: frozenset[str]) -> str | None:
@@ -115,3 +129,70 @@ def verify_recording(key: str, *, prefix: str, max_size: int, foreign: str) -> S
     if kind is None or kind.mime not in VIDEO_TYPES:
         raise Invalid(str(_l("The uploaded file is not a WebM or MP4 video.")), field="key")
     return StoredObject(key=key, size=stored.size, content_type=kind.mime)
+
+
+def issue_recording_ticket(actor: User, purpose: str, content_type: str, max_size: int) -> UploadTicket:
+    """A direct-upload ticket for one recording, recorded for this user, organization and purpose."""
+    ticket = recording_ticket(organization_prefix(actor.organization_id, purpose), content_type, max_size)
+    db.session.add(
+        IssuedUpload(
+            organization_id=actor.organization_id,
+            issued_to_id=actor.id,
+            purpose=purpose,
+            key=ticket.key,
+            content_type=recording_type(content_type),
+            max_size=max_size,
+            expires_at=utcnow() + TICKET_CONFIRM_WINDOW,
+        )
+    )
+    db.session.flush()
+    return ticket
+
+
+def claim_recording(actor: User, purpose: str, key: str, *, foreign: str) -> StoredObject:
+    """Use up the ticket this server issued to ``actor`` for ``purpose`` and check its upload.
+
+    Any other key (another user's or organization's, another purpose's, used, expired or made
+    up) is refused with ``foreign``, before the storage is even asked about it.
+    """
+    issued = db.session.scalar(
+        db.select(IssuedUpload)
+        .where(
+            IssuedUpload.key == key,
+            IssuedUpload.organization_id == actor.organization_id,
+            IssuedUpload.issued_to_id == actor.id,
+            IssuedUpload.purpose == purpose,
+            IssuedUpload.used_at.is_(None),
+            IssuedUpload.expires_at > utcnow(),
+        )
+        .with_for_update()
+    )
+    if issued is None:
+        raise Invalid(foreign, field="key")
+    stored = verify_recording(
+        key,
+        prefix=organization_prefix(actor.organization_id, purpose),
+        max_size=issued.max_size,
+        foreign=foreign,
+    )
+    issued.used_at = utcnow()
+    db.session.flush()
+    return stored
+
+
+def sweep_upload_tickets(now: datetime) -> int:
+    """Forget expired tickets, deleting the files of those never used (unless a row took them).
+
+    Returns how many tickets were removed.
+    """
+    expired = db.session.scalars(
+        db.select(IssuedUpload)
+        .where(IssuedUpload.expires_at <= now)
+        .order_by(IssuedUpload.id)
+        .limit(SWEEP_BATCH)
+    ).all()
+    delete_unreferenced_now(ticket.key for ticket in expired if ticket.used_at is None)
+    for ticket in expired:
+        db.session.delete(ticket)
+    db.session.flush()
+    return len(expired)

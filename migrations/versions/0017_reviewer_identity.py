@@ -1,6 +1,6 @@
 """reviewer identity: an outside share link belongs to one reviewer (the first to give their name)
 
-Revision ID: 0018_reviewer_identity
+Revision ID: 0017_reviewer_identity
 Revises: 0016_mfa_sessions
 Create Date: 2026-12-02 18:30:00
 
@@ -10,7 +10,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0018_reviewer_identity'
+revision = '0017_reviewer_identity'
 down_revision = '0016_mfa_sessions'
 branch_labels = None
 depends_on = None
