@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Configuration classes, read from environment variables when instantiated.
 
 Nothing is read at import time: ``create_app`` instantiates the class it is given,

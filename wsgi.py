@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """WSGI entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi``."""
 
 from app import create_app

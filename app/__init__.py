@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The application factory: a readable list of small ``register_*`` steps."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """``flask`` commands: organizations, staff accounts, the demo and the setup check, all through services."""
 
 from __future__ import annotations

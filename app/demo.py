@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The demo organization: idempotent, with fresh random passwords, never fixed ones."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Entry point of the background worker: ``huey_consumer app.worker.huey -w 2 -k thread -g TERM``.
 
 Like ``wsgi.py``, importing this module builds the application (from OPENROUND_ENV and the

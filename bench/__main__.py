@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """``python -m bench``: Openround's public pages under load, as ratios to a hello-world Flask app.
 
 Builds a throwaway SQLite site, serves it and ``bench/hello.py`` with the same gunicorn settings on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """``python -m bench analytics``: the analytics dashboard on 1,000,000 events and 50,000 applications.
 
 Builds a throwaway organization with 20 jobs, a year of journey events, applications with their

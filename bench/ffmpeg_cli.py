@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The media processing Openround used before PyAV: the system ``ffmpeg`` and ``ffprobe`` programs.
 
 Kept only here, as the baseline of ``python -m bench media``; the product never runs them. The

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A bounded load client: keep-alive connections in threads, a fixed number of requests or seconds."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """``python -m bench media``: seconds of media processing per second of video, PyAV beside ffmpeg.
 
 Makes a browser-like recording (VP8/Opus WebM with a moving, noisy picture and sound) with PyAV,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """``python -m bench pipeline``: a job's board and list with 20, 200 and 2,000 applications.
 
 Builds a throwaway SQLite database, one organization with one job per size, fills the jobs with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """gunicorn servers started on free loopback ports, and always stopped again."""
 
 from __future__ import annotations

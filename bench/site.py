@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A throwaway Openround site: a migrated SQLite database with one organization and its jobs."""
 
 from __future__ import annotations

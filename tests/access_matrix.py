@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Who may reach each route: the one list to edit when a route is added (issue 24, item 12).
 
 Every endpoint of ``app.url_map`` is declared here as one of:

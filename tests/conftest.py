@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Fixtures: an app on a real database (SQLite file, and PostgreSQL when configured),
 its client and CLI runner, and login helpers.
 

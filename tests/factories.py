@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Small factories that build data through the same services users go through."""
 
 from __future__ import annotations

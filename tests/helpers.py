@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Helpers for driving the app like a browser: CSRF tokens, signing in, reading pages."""
 
 from __future__ import annotations

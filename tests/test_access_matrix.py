@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The route-access matrix guards the future: every route is classified in tests/access_matrix.py.
 
 A new route nobody classified fails here. Staff routes refuse anonymous visitors and the roles

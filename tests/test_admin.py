@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Administrators invite colleagues, change roles, deactivate, and brand the organization."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Ambassadors: personal share links, clicks, shares, share texts, points, leaderboard and the report."""
 
 from __future__ import annotations

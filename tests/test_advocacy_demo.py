@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The advocacy demo data: built through the services, and safe to seed twice."""
 
 from __future__ import annotations

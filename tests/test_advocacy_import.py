@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Inviting employees as ambassadors: one by one, or from a CSV file with errors reported per row."""
 
 from __future__ import annotations

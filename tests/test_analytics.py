@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Analytics figures on a known set of events, applications and stage changes, checked exactly."""
 
 from __future__ import annotations

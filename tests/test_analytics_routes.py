@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Analytics pages: access, filters, the live JSON with ETags, CSV matching the screen, JSON Lines."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate's interview: opening the link, written and video answers, resuming, finishing."""
 
 from __future__ import annotations

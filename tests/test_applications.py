@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Applying without an account: the form, refusals that store nothing, duplicates, questions, mail."""
 
 from __future__ import annotations

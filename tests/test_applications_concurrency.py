@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Fifty identical submissions at the same moment, over real HTTP: one application, no 500."""
 
 from __future__ import annotations

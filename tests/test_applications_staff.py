@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Recruiters see a job's applications and each application, within their organization only."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The seams between areas: services import without views, and no import hides inside a function."""
 
 from __future__ import annotations
@@ -54,3 +55,9 @@ def test_the_top_of_app_holds_only_the_factory_and_entry_points():
     # Infrastructure lives in app/core/, everything else in its area's package.
     modules = {path.name for path in (ROOT / "app").glob("*.py")}
     assert modules == {"__init__.py", "cli.py", "demo.py", "worker.py"}
+
+
+def test_every_source_file_carries_the_license_header():
+    header = "SPDX-License-Identifier: AGPL-3.0-or-later"
+    sources = [*ROOT.glob("app/**/*.py"), *ROOT.glob("static/js/*.js"), *ROOT.glob("static/embed/**/*.js")]
+    assert [str(path.relative_to(ROOT)) for path in sources if header not in path.read_text()[:200]] == []

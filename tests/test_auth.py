@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Signing in and out, throttling, server-side session revocation, password reset."""
 
 from __future__ import annotations

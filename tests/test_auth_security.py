@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Issue 24 (security hardening): sign-in throttling that cannot lock the owner out, links that die
 with the password or the account, two-step sign-in, idle sessions and one's own sessions, and one
 rule for staff e-mail addresses."""

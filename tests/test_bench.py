@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The benchmark harness runs end to end in a tiny mode (figures are printed, never asserted)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The XML job feed for job boards and the sitemap."""
 
 from __future__ import annotations

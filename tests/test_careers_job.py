@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public job card: facts, sections, media, testimonials, sharing, SEO tags, status and preview."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Hostile text typed by staff is shown as text on every public surface of the career site."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public career site: which jobs it lists, filters, search, pages, language and cookies.
 
 Also holds the small job factory the other careers test modules import.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """`flask org create`, `flask user create` and `flask seed-demo`, including every misuse."""
 
 from __future__ import annotations

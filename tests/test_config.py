@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Configuration comes from the environment; production refuses to start half-configured."""
 
 from __future__ import annotations

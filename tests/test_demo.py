@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """`flask seed-demo`: the whole demo (staff with printed passwords, jobs, testimonials, interview
 templates with prompt videos, candidates in every interview state) is seeded once, and a second
 run changes nothing. Seeding is the slowest setup in the suite, so one test checks it all."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The widget's loader, stylesheet and resizer for any site, the frameable jobs page, and the snippets."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Error pages in HTML and JSON, the 500 handler's rollback, and /healthz."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Deciding with a message: templates and placeholders, languages, feedback from the scorecard,
 real SMTP delivery, the candidate's page and its read receipts."""
 

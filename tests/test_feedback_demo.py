@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The feedback demo data: default templates, a rejected candidate with feedback, one waiting too long."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """No candidate without an answer: the response promise, the dashboard card and the daily digest."""
 
 from __future__ import annotations

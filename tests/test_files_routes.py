@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The files blueprint: signed download and upload links served by the app in local mode."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """English and Italian: the locale comes from the user, then the organization, then the browser."""
 
 from __future__ import annotations

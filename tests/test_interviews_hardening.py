@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Interview hardening: one running invitation per application, personal links beyond the first,
 uploads that are retried without duplicates and refused past their limits, rate limits, the
 interview's language, and the welcome video."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Interview invitations: personal links, duplicates, bulk, extend/cancel, reminders, expiry, portal."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Hiring managers see and change only the interviews of their own or shared jobs (issue 24, item 7).
 
 A manager reaches a template that is the default interview of a job they manage or that had a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Interview templates and questions: editing with validation, roles, org scoping, recorded prompts."""
 
 from __future__ import annotations

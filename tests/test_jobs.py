@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background jobs: inline in tests, SQLite or Redis queues otherwise, and a real consumer."""
 
 from __future__ import annotations

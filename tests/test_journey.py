@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Journey events: the beacon endpoint, first-touch attribution, unique visitors without IPs."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """One logging configuration: readable lines in development, JSON lines in production."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Outgoing mail: built, branded and localised, and sent only after the database commit."""
 
 from __future__ import annotations

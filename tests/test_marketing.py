@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The embed snippet builder for admins and recruiters: options in, exact snippets out, live preview."""
 
 from __future__ import annotations

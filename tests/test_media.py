@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Processing recorded answers and prompts: real PyAV, real storage, real after-commit queueing."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Migrations: one head; empty database → head → base → head, on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Models subclass ``app.core.extensions.Model``: Flask-SQLAlchemy's ``db.Model`` at run time."""
 
 from __future__ import annotations

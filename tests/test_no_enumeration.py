@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """No public page or status code tells whether an e-mail address is known (issue 24, item 4)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Dependencies that fail: the rate-limit store, the job queue; answers stay useful and honest."""
 
 from __future__ import annotations

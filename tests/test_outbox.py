@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The transactional outbox: nothing a request decided on is lost to a queue outage or a dead worker."""
 
 from __future__ import annotations

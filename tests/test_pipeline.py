@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A job's pipeline: the board, moving cards (form and JSON), the list's filters, search and bulk actions."""
 
 from __future__ import annotations

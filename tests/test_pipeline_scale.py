@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Speed at scale: the board and the list issue as many SQL queries for 2,000 applications as for 20."""
 
 from __future__ import annotations

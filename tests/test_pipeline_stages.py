@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Stage settings: admins rename, reorder, add, archive, restore and delete the pipeline's stages."""
 
 from __future__ import annotations

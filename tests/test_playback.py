@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reviewers play a candidate's interview: the right people, the real questions, the best rendition."""
 
 from __future__ import annotations

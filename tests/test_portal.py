@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate portal: magic links, link requests, the status page, contact details, withdrawing."""
 
 from __future__ import annotations

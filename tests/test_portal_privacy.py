@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Downloading and deleting one's data from the portal, and the erasure service the retention job shares."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Recruiters write, publish, close and duplicate jobs; managers see theirs; others see nothing."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Team photos and the pitch video: content checks, the upload ticket flow, old files removed."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Recruiters write a job's apply-form questions; candidates see them and knockouts route to "not a fit"."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Speed at scale: the staff jobs list issues as many SQL queries for 60 jobs as for 3."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Testimonials need the colleague's approval; the demo gets jobs, idempotently."""
 
 from __future__ import annotations

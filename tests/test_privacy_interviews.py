@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A candidate's interview answers are part of their data: exported with it and erased with it."""
 
 from __future__ import annotations

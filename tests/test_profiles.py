@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Profiles that employees own: opt-in, per-item visibility, export and erasure, suggestions for a job."""
 
 from __future__ import annotations

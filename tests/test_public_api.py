@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public job API: only public fields of open jobs, cacheable, readable from any site, no cookies."""
 
 from __future__ import annotations

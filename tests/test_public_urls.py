@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Every link in mail, feeds and shares starts with PUBLIC_URL, whatever Host the request claims."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Referrals: a referred person is a candidate only after confirming, and is forgotten otherwise."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The retention job: exactly the expired candidates go, with their files; notices go out once."""
 
 from __future__ import annotations

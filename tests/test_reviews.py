@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reviewing an interview: independent ratings, the others' scores only after submitting, blind mode, aggregates."""
 
 from __future__ import annotations

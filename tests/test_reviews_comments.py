@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Comments on an application: visible to staff who can see it; @mentions e-mail the colleagues named."""
 
 from __future__ import annotations

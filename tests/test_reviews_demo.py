@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """`seed_demo_reviews` adds a scorecard, two submitted reviews and a shortlist shared with the manager, once."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Scorecards on interview templates: ordered criteria with guidance, edited by recruiters."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Inputs found by fuzzing: partial job forms, absurd ``next=`` values."""
 
 from __future__ import annotations

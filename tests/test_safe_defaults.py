@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The development profile is safe by default: its own secret, a private outbox, a loud bind warning."""
 
 from __future__ import annotations

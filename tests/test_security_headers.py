@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Every page carries security headers and a nonce-based CSP, and loads nothing from CDNs."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shortlists: built by recruiters, shared with managers (who see nothing else) or through outside links."""
 
 from __future__ import annotations

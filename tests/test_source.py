@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """AGPL-3.0 section 13: every page links to the running source, which /source hands out."""
 
 from __future__ import annotations

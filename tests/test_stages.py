@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Pipeline stages: defaults per organization, moving applications, automatic forward moves."""
 
 from __future__ import annotations

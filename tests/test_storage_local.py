@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """LocalStorage on a temporary directory: keys, streaming limits, metadata and signed links."""
 
 from __future__ import annotations

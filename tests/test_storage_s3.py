@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """S3Storage against a real SeaweedFS server: what the server itself refuses, not what we hope it does."""
 
 from __future__ import annotations

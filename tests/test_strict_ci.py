@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Under CI a skipped test fails the run; on a developer's machine it stays a skip, summarised."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees contribute their own testimonials (with a browser-recorded video); shown only after both
 approved, hidden when the employee withdraws or leaves."""
 

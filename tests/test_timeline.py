@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate timeline on the staff profile: every event, in time order, with who did it."""
 
 from __future__ import annotations

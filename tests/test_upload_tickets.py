@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Storage keys are capabilities: tickets recorded per user, organization and purpose; opaque links.
 
 A key seen or guessed (another organization's, another colleague's, another purpose's, used or

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """CV uploads are hostile until proven to be a real PDF, DOCX or ODT document (no database needed)."""
 
 from __future__ import annotations

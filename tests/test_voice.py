@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidate experience surveys (cNPS): touchpoints, one answer per application, anonymity, results."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The voice demo: cNPS answers over months, a closed pulse with results, an open pulse, two profiles."""
 
 from __future__ import annotations

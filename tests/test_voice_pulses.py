@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees' voice (eNPS): scheduled pulses, personal links, anonymous answers, results from five answers."""
 
 from __future__ import annotations

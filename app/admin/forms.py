@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the administration forms."""
 
 from flask_babel import lazy_gettext as _l

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Organization settings and staff management, for administrators."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Rules for managing staff: invitations, roles, deactivation, all inside one organization."""
 
 from __future__ import annotations

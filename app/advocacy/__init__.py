@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employee advocacy: ambassadors' share links, points, leaderboard, referrals, attribution.
 
 ``bp`` holds the staff pages under /app/advocacy; ``public_bp`` the public short links

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Inviting employees as ambassadors: one at a time, or many from a CSV file (all or nothing)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo data for advocacy: ambassadors with shares and clicks, two referrals and an ambassador's hire."""
 
 from __future__ import annotations

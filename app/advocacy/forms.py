@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the advocacy forms: inviting and importing employees, referring, share texts, points."""
 
 from __future__ import annotations

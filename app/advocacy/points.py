@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Ambassadors' points, figures and the leaderboard, computed from what happened (nothing stored)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Public pages of advocacy: the short share links and the referred person's confirm or decline page."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Referrals: an employee recommends someone, who becomes a candidate only by confirming.
 
 Until the referred person confirms, their name, e-mail and the referrer's note live only in the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Attribution for admins and recruiters: clicks → job views → applications → hires.
 
 Per job, per ambassador and per channel, with applications and hires counted twice: by their

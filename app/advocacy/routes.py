@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages of advocacy: the ambassador's home, referring, share texts, points, import and report."""
 
 from __future__ import annotations

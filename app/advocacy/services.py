@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Ambassadors: who they are, their tracked share links, the clicks on them and the shares they make."""
 
 from __future__ import annotations

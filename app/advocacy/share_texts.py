@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What ambassadors share: the ready-made texts (the organization's own or the defaults) and each job's links."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of advocacy: forgetting people who were referred but never confirmed."""
 
 from __future__ import annotations

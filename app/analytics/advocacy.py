@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Advocacy: what employees' shares and referral links bring in, per ambassador and per channel.
 
 Per ambassador (named by their account, or by the code when it matches no ambassador):

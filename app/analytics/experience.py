@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidate experience (cNPS per touchpoint) and employee eNPS per pulse, never for tiny segments.
 
 A segment with fewer than ``MIN_ANSWERS`` (5) answers shows how many answers it has and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The whole journey as JSON Lines, for a data warehouse: journey events, then stage changes.
 
 Each line is one JSON object with ``"kind": "event"`` or ``"kind": "stage_change"``. Nothing

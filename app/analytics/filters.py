@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What a dashboard looks at: one organization, a range of UTC days and optionally one job."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The dashboard's filters: a plain GET form (nothing changes, so no CSRF token)."""
 
 from __future__ import annotations

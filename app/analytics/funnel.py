@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The funnel from a job card to a hire, and where candidates leave an interview.
 
 See ``app/analytics/services.py`` for the definitions of every step.

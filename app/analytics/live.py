@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What the live page polls: the dashboard's JSON behind an ETag, computed once for every viewer.
 
 Each poll first asks for the data version (a few index lookups). While it is unchanged the

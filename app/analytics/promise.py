@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The response promise: how soon applicants hear from a person, and who waits past the promise.
 
 An application "got an answer" at its first ``CandidateMessage`` or its first stage change made

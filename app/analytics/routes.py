@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Analytics pages: the live dashboard, its JSON (with ETags), CSV per table, the journey as JSON Lines."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The analytics dashboard: which figures it shows, exactly how each is counted, and its version.
 
 Every figure is for one organization, a range of UTC days (first and last day included) and

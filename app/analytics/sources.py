@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Where views and applications came from: channel, embedding site, campaign and ambassador."""
 
 from __future__ import annotations

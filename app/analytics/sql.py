@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """SQL expressions the dashboards need that the two databases spell differently."""
 
 from __future__ import annotations

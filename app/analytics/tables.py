@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The shape every dashboard figure takes: a table with typed columns, an optional chart, and CSV.
 
 One ``Table`` feeds the HTML table, the chart drawn from it, the JSON the live page polls and the

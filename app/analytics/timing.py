@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """How long applications stay in each stage, and how long a hire takes."""
 
 from __future__ import annotations

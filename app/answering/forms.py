@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Forms of the candidate's interview: the shape of the input only."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate's interview pages, reached by the personal link /interview/<token> (no account)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The rules of answering an interview: opening, question order, answers, resuming and finishing."""
 
 from __future__ import annotations

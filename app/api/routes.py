@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Public, read-only JSON for the job widget: any origin, cacheable, no cookies."""
 
 from __future__ import annotations

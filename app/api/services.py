@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Published jobs as public documents: an explicit allow-list of fields, nothing internal."""
 
 from __future__ import annotations

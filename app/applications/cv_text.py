@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reading the text of CVs stored before PDF text was extracted, so search finds their words."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the apply form: contact details, CV, links, consent and attribution fields."""
 
 from __future__ import annotations

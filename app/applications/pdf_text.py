@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Text of a PDF CV with pypdf, in a separate Python process that is killed when it runs too long.
 
 A PDF is a program of sorts: a hostile or broken one can make a parser loop or swallow memory.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The job's custom questions as WTForms fields, built per job on top of ApplyForm."""
 
 from __future__ import annotations

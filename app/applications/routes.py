@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public apply form and thank-you page, and the recruiters' list and detail of applications."""
 
 from __future__ import annotations

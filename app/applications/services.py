@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Applying to a job without an account, and the recruiters' view of the applications."""
 
 from __future__ import annotations

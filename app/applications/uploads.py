@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """CV uploads, treated as hostile until proven to be a real PDF, DOCX or ODT document.
 
 Every check works on the bytes, never on what the browser claims: the extension must match

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """One's own sign-in security: two-step sign-in, recovery codes, re-authentication, active sessions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Access rules for staff views."""
 
 from __future__ import annotations

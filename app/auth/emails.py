@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The one rule for staff e-mail addresses, shared by the CLI, invitations, staff forms and sign-in.
 
 An address is first checked for shape (a valid local part, an ``@`` and a well-formed domain):

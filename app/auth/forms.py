@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the authentication forms (rules live in services)."""
 
 from flask_babel import lazy_gettext as _l

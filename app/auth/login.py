@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Binding Flask-Login: the stored id is a server-side session token, not the user id."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Multi-factor sign-in: TOTP authenticator apps and one-time recovery codes.
 
 TOTP secrets are stored encrypted (Fernet) with a key derived from ``SECRET_KEY`` and recovery

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The password policy: long enough, not common, not easy to guess."""
 
 from __future__ import annotations

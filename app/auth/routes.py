@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Sign in and out, reset a forgotten password, accept an invitation, change password."""
 
 from __future__ import annotations

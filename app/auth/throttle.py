@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Sign-in throttling that slows attackers without locking the owner out.
 
 Failures are counted three ways:

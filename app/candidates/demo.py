@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo candidates: an application as the apply form records it (without a CV), for every demo seed."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A candidate's data as a person may ask for it: everything we hold, and its erasure.
 
 Erasure removes rows inside the caller's transaction, but stored files (CVs, export zips)

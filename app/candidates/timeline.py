@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Everything that happened to one application, in time order, for the staff profile page.
 
 Built from the rows each area already keeps (stage history, interviews, reviews, comments,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Job feeds in the XML format job boards read, and the sitemap of public pages."""
 
 from __future__ import annotations

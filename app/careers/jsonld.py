@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """schema.org JobPosting for search engines, and its safe embedding in a page."""
 
 from __future__ import annotations

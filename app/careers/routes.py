@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public career site, job pages, the staff preview, job feeds and the sitemap."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The public career site: which jobs are open, how they are filtered, and the job card's content."""
 
 from __future__ import annotations

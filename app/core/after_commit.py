@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Work that must wait for the database commit: mail to send, stored files to delete.
 
 ``defer_until_commit(kind, item)`` attaches an item to the current transaction (or savepoint).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Recording actions in the audit trail (identifiers and roles only, no personal data)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Engine settings that depend on the database in use."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Domain errors raised by services, and the HTML/JSON handlers that answer them."""
 
 from __future__ import annotations

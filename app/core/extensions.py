@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Flask extensions, created unbound; ``create_app`` binds them to an app."""
 
 from typing import TYPE_CHECKING

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Helpers shared by the forms of every area."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Choosing the language of a page: the user's, then the organization's, then the browser's."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work: recorded in the outbox, relayed through Redis (or SQLite) to `huey_consumer`.
 
 Jobs are declared with :func:`job`; calling one (``process_answer(42)``) or its ``.schedule``

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """One logging configuration for the web app, the job consumer and the CLI.
 
 Readable lines in development, one JSON object per line in production (for a log

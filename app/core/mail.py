@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Outgoing mail: rendered in the recipient's language, sent only after the database commit.
 
 :func:`send_mail` builds the message and records it as an outbox row (``app.core.outbox``) in the

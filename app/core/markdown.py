@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Markdown written by staff, rendered to sanitized HTML (markdown-it-py, then nh3)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Files stored for a change that never committed (a crash mid-apply) are found and removed.
 
 Before its row exists, a stored file is noted in ``pending_files`` on a separate connection that

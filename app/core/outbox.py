@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The transactional outbox: e-mails, jobs and webhooks recorded in the caller's transaction.
 
 :func:`add_message` adds a row to the current session; it is committed (or rolled back) with

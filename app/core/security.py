@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Secrets: random tokens stored hashed, Argon2id password hashing, safe redirects."""
 
 from __future__ import annotations

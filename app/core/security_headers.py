@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Security headers and a nonce-based Content-Security-Policy on every response."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Every signal one area sends for other areas to hear, declared in one place.
 
 An area that must react to another connects a receiver in ``register_signal_receivers``

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What templates may use: the organization in view, navigation per role, formatting filters."""
 
 from __future__ import annotations

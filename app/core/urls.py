@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The one place that makes absolute addresses for mail, feeds and links people copy.
 
 Every such address starts with the configured ``PUBLIC_URL``, never with the request's

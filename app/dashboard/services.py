@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What the staff home page shows: the state of the organization and what needs doing."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Small recordings shipped for the demo organization (see README.md here for how they were made).
 
 Seeding stores them through the storage interface like any upload, so the demo shows real,

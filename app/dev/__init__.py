@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Development helpers: the local mail outbox viewer."""
 
 from flask import Blueprint

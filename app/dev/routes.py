@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The development outbox: every mail the app would have sent, readable in the browser."""
 
 from __future__ import annotations

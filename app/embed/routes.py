@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The widget's scripts and stylesheet for any site, and the iframe variant."""
 
 from __future__ import annotations

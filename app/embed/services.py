@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Widget options, the snippets marketing pastes, and the cards of the iframe variant."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The wording every organization starts with, in each language candidates may read.
 
 These are starting texts that organizations edit (rows of ``MessageTemplate``), not interface

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo data for feedback: default templates, a rejected candidate with feedback, one left waiting."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Messages as the candidate sees them on their page: listed per application, marked read when opened."""
 
 from __future__ import annotations

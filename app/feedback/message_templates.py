@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Message templates: each organization's wording per stage, reason and language."""
 
 from __future__ import annotations

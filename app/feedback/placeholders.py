@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Placeholders in message templates: ``{candidate_name}`` and friends, checked and filled safely.
 
 Only plain names from a fixed list are replaced, by string substitution (never ``str.format``,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Showing a plain-text message as paragraphs with clickable links, without trusting it as HTML."""
 
 from __future__ import annotations

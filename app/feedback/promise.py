@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """No candidate without an answer: applications waiting past the organization's response promise.
 
 An application got an answer once it has a message or a stage change made by staff; until then,

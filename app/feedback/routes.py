@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages of the feedback area: composing decisions with a message, templates, the response promise."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What reviewers said, summarised for a recruiter who may share some of it with the candidate."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Deciding with a message: one or many applications, a stage, a reason, wording per language, feedback."""
 
 from __future__ import annotations

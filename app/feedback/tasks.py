@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of feedback: the daily digest of candidates waiting for an answer."""
 
 from __future__ import annotations

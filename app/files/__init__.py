@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Serving and receiving files for the local storage backend."""
 
 from flask import Blueprint

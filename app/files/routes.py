@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Opaque download links for every backend; upload links for local storage (S3 takes its own)."""
 
 from __future__ import annotations

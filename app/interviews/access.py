@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Which interview templates a staff member may see and change.
 
 Administrators and recruiters reach every template of their organization. A hiring manager

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo interviews: templates with spoken prompt videos (shipped in app/demo_media) and candidates in every state."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the interview template, question, prompt video and invitation forms."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Interview invitations: personal links, inviting, extending, cancelling, portal notices."""
 
 from __future__ import annotations

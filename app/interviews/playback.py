@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reviewers watch and read a candidate's interview answers."""
 
 from __future__ import annotations

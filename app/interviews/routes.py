@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages for interviews: templates, questions, recorded prompts and invitations."""
 
 from __future__ import annotations

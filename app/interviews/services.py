@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Interview templates, their questions and the managers' recorded prompts."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of interviews: deadline reminders, expiring overdue invitations, abandoned uploads."""
 
 from __future__ import annotations

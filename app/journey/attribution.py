@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Where a visitor came from: the attribution fields a browser sends, cleaned, and their channel.
 
 Channel precedence, strongest first (the first rule that applies wins):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """POST /api/v1/events: batches of journey events from career pages and the widget (beacons)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Recording journey events, and counting unique visitors without IPs or cookies."""
 
 from __future__ import annotations

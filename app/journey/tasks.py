@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of the journey: forgetting yesterday's visitor salts."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The embed snippet builder: options, snippets to paste and a live preview."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Media files through PyAV (FFmpeg's libraries, bundled in the ``av`` wheel): probe, remux, MP4, poster, sound.
 
 Nothing here runs a program: no system ``ffmpeg`` or ``ffprobe`` is needed. Every loop over

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The two JSON requests of the browser recorder (static/js/recorder.js): a ticket, then a confirm."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What a reviewer sees of a completed interview: each real question, its answer and links to play it."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What other areas ask of media processing: queue an answer or a prompt, and link to its files.
 
 Processing runs in a background job (``app.media.tasks``) recorded in the outbox in the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background jobs that process recorded interview media; each commits at its own boundary.
 
 The original recording is never changed: everything made from it is stored under new keys,

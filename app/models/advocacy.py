@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employee advocacy: ambassadors, their tracked share links, clicks, shares, share texts and referrals."""
 
 from __future__ import annotations

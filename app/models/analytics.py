@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Indexes the analytics dashboards need on tables other areas own (no tables of its own).
 
 Journey events stay append-only; these indexes serve the dashboard's range scans and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The audit trail: who did what to which record, without personal data in the payload."""
 
 from __future__ import annotations

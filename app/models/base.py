@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Column types and helpers shared by the models."""
 
 from __future__ import annotations

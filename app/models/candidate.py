@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidates, their applications to jobs, and the custom questions a job asks."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Asynchronous interviews: reusable templates, invitations with personal links, and answers."""
 
 from __future__ import annotations

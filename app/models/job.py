@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Job postings: the card candidates see, its locations, FAQ, photos and testimonials."""
 
 from __future__ import annotations

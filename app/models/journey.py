@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The brand experience journey, recorded as append-only events with their source."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Messages to candidates (decisions and their feedback) and the templates they start from."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Organizations: the tenant every other row belongs to."""
 
 from __future__ import annotations

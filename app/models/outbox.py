@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Delivery rows written in the caller's transaction, scheduler locks, heartbeats, files awaiting their row."""
 
 from __future__ import annotations

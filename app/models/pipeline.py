@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The stages an organization's applications move through."""
 
 from __future__ import annotations

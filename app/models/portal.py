@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate portal: magic links, portal sessions and data exports, all stored hashed."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Profiles that employees own: skills, languages and interests, each with its own visibility."""
 
 from __future__ import annotations

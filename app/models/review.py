@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reviewing interviews: scorecards, reviews with ratings, comments, shortlists and their shares."""
 
 from __future__ import annotations

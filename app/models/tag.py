@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Tags recruiters put on applications to group and find them."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Upload tickets: the server's record of each file a staff member's browser may upload directly."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff accounts, their server-side sessions and single-use tokens."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Creating organizations and changing their branding."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo data for the pipeline: the demo applications spread over the stages, with a few tags."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Forms of the pipeline: moving a card, the list's filters and bulk actions, stage settings."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reading a job's pipeline: the board's columns and the filtered, sorted, paginated list.
 
 Every page issues the same number of queries whatever the number of applications: counts and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Routes of the pipeline area: a job's board and list, moves, bulk actions and stage settings."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The rules of a job's pipeline: who may use it, moving applications, and bulk actions."""
 
 from __future__ import annotations

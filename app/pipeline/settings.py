@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Stage settings for admins: rename, reorder, add, archive, restore and delete pipeline stages.
 
 Open stages come first in the order admins choose; the end stages (hired, rejected, withdrawn)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Pipeline stages: the defaults every organization starts with, their names, and moving applications."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Tags on applications: one list per organization, names compared without regard to case."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate portal: a personal page opened by magic links, without an account."""
 
 from flask import Blueprint

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Data exports: a zip of everything we hold about a candidate, behind a link valid for 24 hours.
 
 Built inline for now; ``create_data_export`` takes plain arguments and only flushes, so it

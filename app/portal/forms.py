@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the portal's forms: asking for a link, contact details, confirmations."""
 
 from __future__ import annotations

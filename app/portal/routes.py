@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The candidate portal's pages: entering by magic link, the status page, changes, export, erasure."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The rules of the candidate portal: magic links, portal sessions, the status page, withdrawing, erasing.
 
 Tokens (links and sessions) are 256-bit random values stored only as SHA-256 hashes.

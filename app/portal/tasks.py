@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of the portal: removing data exports whose download link has expired."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """How job attributes read on screen, shared by the staff pages and the public site."""
 
 from __future__ import annotations

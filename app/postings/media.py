@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Media of a job posting: team photos, the hiring manager's pitch video and its captions."""
 
 from __future__ import annotations

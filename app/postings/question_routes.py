@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages for a job's apply-form questions: list, add, edit, reorder and remove."""
 
 from __future__ import annotations

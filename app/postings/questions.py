@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Rules for a job's custom apply-form questions: adding, editing, ordering and removing them."""
 
 from __future__ import annotations

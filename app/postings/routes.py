@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages for jobs: list, write, publish, close, media and testimonials."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Rules for job postings: reading, writing, publishing and closing (media and testimonials have their own modules)."""
 
 from __future__ import annotations

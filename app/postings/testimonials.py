@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees' testimonials for job cards: written down by staff or contributed by employees themselves.
 
 A testimonial is shown only once the employee and an administrator (or the recruiter who wrote it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Routes of the profiles area: one's own profile, colleagues' profiles, and suggestions for a job."""
 
 from __future__ import annotations

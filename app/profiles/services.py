@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Profiles that employees own: opting in, items with their visibility, who sees what, export,
 erasure, and suggestions of colleagues for a job (suggestions only, never decisions)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidate data retention: when a candidate's data is due, the notice before, and the erasure.
 
 The rules, per organization (``retention_days``, ``talent_pool_retention_days``,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of retention: the nightly pass over every organization's candidates."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What a hiring manager may see: only the applications on shortlists shared with them.
 
 The applications area asks these questions for its own pages, so this module imports models only.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Comments on an application, with @mentions that e-mail the colleagues they name."""
 
 from __future__ import annotations

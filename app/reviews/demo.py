@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo reviews: a scorecard, two submitted reviews of a completed interview, a shortlist for the manager."""
 
 from __future__ import annotations

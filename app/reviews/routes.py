@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Staff pages for reviewing: scorecards, reviewing an interview, comments, shortlists, blind mode."""
 
 from __future__ import annotations

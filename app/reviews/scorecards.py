@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Scorecards: the ordered criteria (with guidance) reviewers score an interview template's answers on."""
 
 from __future__ import annotations

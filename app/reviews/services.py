@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Reviewing an interview: ratings per answer, scorecard scores, a recommendation, and the aggregates.
 
 A reviewer sees the others' scores only once their own review is submitted, and in blind mode

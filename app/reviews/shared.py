@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Outside reviewers: a shortlist opened through an expiring, revocable link, without an account.
 
 Every view and every action through a link goes into the organization's audit trail, naming the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shortlists: a recruiter's picks for a job, shared with hiring managers or through an outside link."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The front door, /healthz, /livez, the running source and organization logos."""
 
 import io

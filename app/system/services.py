@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Health checks of the parts Openround depends on."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """What an instance uses and what it lacks, in words for the person who just ran ``make run``.
 
 Every optional part that is missing is a warning with what it costs and how to fix it, so a

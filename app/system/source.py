@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The source of the running server, offered to every user as AGPL-3.0 section 13 asks.
 
 The archive is made from the files this process runs (local changes included), not from a

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Voice of candidates and employees: cNPS surveys and eNPS pulses, and employees' own testimonials.
 
 Candidates' survey pages live under ``/survey/``, employees' pulse pages under ``/pulse/`` and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Demo data for the voice area: cNPS answers over months, a closed and an open pulse, two profiles."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Shapes of the survey, pulse, settings and testimonial forms."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Net Promoter Score arithmetic shared by candidate (cNPS) and employee (eNPS) results."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees answer pulse surveys by personal link; administrators schedule them and read the results."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees' voice (eNPS): pulse surveys with personal links, anonymous answers and guarded results."""
 
 from __future__ import annotations

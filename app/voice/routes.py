@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidates' survey pages (by personal link, interview link or portal session), results and settings."""
 
 from __future__ import annotations

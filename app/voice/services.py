@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Candidate experience surveys (cNPS): settings, survey links, answers, results and the decision listener."""
 
 from __future__ import annotations

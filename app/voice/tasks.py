@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Background work of the voice area: opening scheduled pulses and sending their reminder."""
 
 from __future__ import annotations

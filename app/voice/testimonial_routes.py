@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Employees contribute their own testimonials (with a video recorded in the browser); staff approve them."""
 
 from __future__ import annotations

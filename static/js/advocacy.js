@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* The ambassador's home: copy buttons for links and texts, and noting which share buttons were used.
  *
  * Without this script the share buttons still open the networks and the links can be copied by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The live analytics dashboard: polls its JSON with ETags, redraws tables and their charts.
 // The tables are rendered by the server and work without JavaScript; this adds the charts
 // (Chart.js from static/vendor) and keeps both up to date without a reload.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* The candidate's interview: device check, written-answer counter, and video answers that are
    recorded, kept in IndexedDB until the server confirms them, and uploaded with retries.
    Requests to the app (with the CSRF token) and the retry rules come from core.js. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // The apply form, improved: attribution from the first touch, a size check before sending,
 // and an upload progress bar. Without this script the form still works as a plain POST.
 (function () {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Job card: the "copy link" button. Everything else on the card works without JavaScript. */
 (function () {
   "use strict";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Openround core: the few helpers every page script shares. templates/base.html loads it (deferred,
  * in <head>) before any page script, so page scripts can use window.Openround. Plain JS, no build

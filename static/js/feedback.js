@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Feedback pages: choosing another stage or reason loads its wording at once (the button stays for keyboards and no-JS).
 (function () {
   "use strict";

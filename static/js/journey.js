@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Openround journey events: what a visitor saw and did, and where they first came from.
  *
  * Reads the page's <script type="application/json" id="openround-journey">{"org", "job", "view"}.

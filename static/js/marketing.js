@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Embed snippet builder: copy buttons, and the preview and snippets follow the options live. */
 (function () {
   "use strict";

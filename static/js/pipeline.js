@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Enhancements for the pipeline pages; everything works without this file.
  * - The board: drag a card to another column (HTML5 drag and drop). The move is posted with the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Reviewer playback: speed buttons per answer and keyboard controls for the last video used.
 (function () {
   "use strict";

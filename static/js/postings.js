@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Enhancements for the job form and the testimonials page; everything works without this file.
  * - location and FAQ lists get an "add another" button that clones the last row;

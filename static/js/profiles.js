@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Profiles: a visibility menu saves itself when changed (its "Change" button stays for
  * keyboard users and for pages without JavaScript).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Openround video recorder: a framework-free MediaRecorder component.
  *

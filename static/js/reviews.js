@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 // Comments: typing "@" narrows the list of colleagues; choosing one writes "@handle " into the comment.
 (function () {
   "use strict";

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /*
  * Surveys: a comment box counts the characters left, so nobody loses a long comment to the limit.
  */

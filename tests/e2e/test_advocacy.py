@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Acceptance: an employee's copied link brings a visitor who applies and is hired; the home shows it all."""
 
 from __future__ import annotations

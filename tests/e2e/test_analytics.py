@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """An open analytics dashboard in real Chromium sees an application sent elsewhere, without a reload."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A candidate answers a video and a written question in real Chromium with a fake camera, leaves, and resumes."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A candidate applies in real Chromium: form, PDF upload with progress, thank-you page, confirmation."""
 
 from __future__ import annotations

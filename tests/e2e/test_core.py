@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The shared front-end module (static/js/core.js): every staff page asks before a data-confirm form submits."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Acceptance: a manager records a prompt, a candidate answers with a fake camera, a recruiter reviews it.
 
 It runs with local storage and with S3 (SeaweedFS on loopback): in S3 mode the browser uploads

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """An answer upload interrupted mid-way is retried by the page with backoff and ends as exactly one
 stored answer: with local storage, with S3 (SeaweedFS on loopback) through a presigned POST, and
 with S3 through a multipart upload (the way large answers go), where a retry sends only what the

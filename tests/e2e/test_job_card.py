@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The job card in real Chromium: keyboard, copy link, no third parties, and without JavaScript."""
 
 from __future__ import annotations

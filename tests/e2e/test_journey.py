@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """journey.js in real Chromium: first-touch attribution across pages, beacons, no cookies."""
 
 from __future__ import annotations

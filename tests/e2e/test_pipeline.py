@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A recruiter works a job's board in real Chromium: drags a card, and moves another with the keyboard."""
 
 from __future__ import annotations

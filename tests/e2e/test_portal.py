@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The acceptance test of applying and the portal, in real Chromium with a real SMTP server.
 
 Apply with a CV from the job card, take the portal link from the confirmation that arrives over

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A recruiter writes a job in real Chromium, adds a location row with the button, and publishes it."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """In Chromium: independent, blind reviews; a manager sees only the shared shortlist; outside links work until stopped."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """A recruiter signs in with real Chromium and sees the dashboard."""
 
 from __future__ import annotations

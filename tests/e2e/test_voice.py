@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Acceptance, in real Chromium: a candidate answers the cNPS question on the interview's finished
 page, and a recruiter sees the answer in the candidate experience results."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Acceptance: the snippet pasted on another site shows the open jobs, safely, and reports views and clicks.
 
 A second loopback web server plays the company's own website; its page holds only the snippet.

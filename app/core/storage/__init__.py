@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """File storage: one interface, a local filesystem backend and an S3 backend.
 
 The database keeps keys, never URLs; links are made on demand and are short-lived.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """The storage interface: stored objects, upload tickets, errors and key rules."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Opaque link tokens: what a file link allows, encrypted so a page never shows a storage key.
 
 A token is AES-256-GCM over a small JSON payload with a random nonce, keyed from SECRET_KEY

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Files on local disk; links are signed and served back by the ``files`` blueprint."""
 
 from __future__ import annotations

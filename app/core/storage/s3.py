@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Any S3-compatible store through boto3 (the only module that imports it)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Stored files that rows point at: where keys live, and deleting only what no row still uses.
 
 Every column that holds a storage key is listed in ``KEY_COLUMNS``. A file queued for deletion

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: AGPL-3.0-or-later
 """Storing uploads whose real type (from their bytes, not their name) is allowed.
 
 Staff browsers upload recordings directly to the storage with a ticket this server issued and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Openround frame resizer: sizes <iframe src=".../embed/v1/frame/ORG"> to its content.
  * Only messages from the Openround origin that served this script, and only from one of
  * this page's frames, are trusted. */

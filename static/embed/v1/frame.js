@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Openround job frame: tells the parent page its height (not sensitive, so any parent may know),
  * and records a view and card clicks like the script widget does. */
 (function () {

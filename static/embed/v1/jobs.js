@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: AGPL-3.0-or-later
 /* Openround job widget loader. Paste on any page:
  *   <div data-openround-jobs="ORG-SLUG"></div>
  *   <script src="https://openround.example/embed/v1/jobs.js" async></script>
