@@ -13,7 +13,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from huey import crontab
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from app.core.extensions import db
 from app.core.jobs import periodic_job
@@ -27,10 +30,25 @@ ORPHAN_GRACE = timedelta(hours=1)
 SWEEP_BATCH = 500
 
 
+def _notes_engine() -> Engine:
+    """An engine outside the request's pool for the notes.
+
+    A request already holds a pooled connection when it stores a file; taking a second one from
+    the same pool would deadlock once every pooled connection belongs to a request waiting for
+    another (50 applicants at once did exactly that), so each note opens a connection of its own.
+    """
+    engines = current_app.extensions.setdefault("orphan_notes_engine", {})
+    if "engine" not in engines:
+        url = db.engine.url
+        connect_args = {"timeout": 10} if url.get_backend_name() == "sqlite" else {}
+        engines["engine"] = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    return engines["engine"]
+
+
 def note_pending_file(key: str) -> None:
     """Record, committed now and whatever the caller's transaction does, that ``key`` awaits its row."""
     try:
-        with db.engine.begin() as connection:
+        with _notes_engine().begin() as connection:
             connection.execute(db.insert(PendingFile).values(key=key, created_at=utcnow()))
     except Exception:
         # Never fail the request for the safety net; the file is still deleted on a clean failure.
