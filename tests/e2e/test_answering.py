@@ -9,6 +9,7 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+from app.answering.services import answer_prefix
 from app.core.extensions import db
 from app.models.interview import AnswerType, InterviewAnswer, InterviewInvitation, InvitationState
 from tests.fixtures.browser import CHROMIUM, CHROMIUM_ARGS
@@ -96,6 +97,6 @@ def test_candidate_records_a_video_leaves_and_resumes_with_the_same_link(app, li
             key=lambda answer: answer.question_id,
         )
         assert [answer.kind for answer in answers] == [AnswerType.VIDEO, AnswerType.TEXT]
-        assert answers[0].video_key.startswith(f"answers/{invitation.id}/") and answers[0].attempts == 1
+        assert answers[0].video_key.startswith(f"{answer_prefix(invitation)}/") and answers[0].attempts == 1
         assert 1 <= answers[0].duration_seconds <= 4
         assert answers[1].text == "I enjoy building robots."

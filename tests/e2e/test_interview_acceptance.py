@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import pytest
 from playwright.sync_api import expect
 
+from app.answering.services import answer_prefix
 from app.core.extensions import db
 from app.interviews import services
 from app.models import Role
@@ -276,4 +277,5 @@ def test_prompt_invitation_answers_resume_retake_and_review(app, live_server, st
         assert db.session.scalars(db.select(InterviewUpload)).all() == []  # every upload was adopted
         # Exactly the two recordings are stored: the retaken one's first take is gone.
         originals = sorted(answer.video_key for answer in answers.values() if answer.video_key)
-    assert len(originals) == 2 and storage_site.keys(f"answers/{invitation_id}/") == originals
+        prefix = answer_prefix(db.session.get(InterviewInvitation, invitation_id))
+    assert len(originals) == 2 and storage_site.keys(f"{prefix}/") == originals
