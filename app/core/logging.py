@@ -41,7 +41,14 @@ def logging_settings(level: str, log_format: str) -> dict[str, Any]:
         # Libraries that are chatty at INFO stay at WARNING unless asked for with LOG_LEVEL=DEBUG.
         "loggers": {
             name: {"level": "WARNING" if level != "DEBUG" else "DEBUG"}
-            for name in ("botocore", "boto3", "s3transfer", "urllib3", "faster_whisper")
+            for name in (
+                "botocore",
+                "boto3",
+                "s3transfer",
+                "urllib3",
+                "faster_whisper",
+                "alembic.runtime.plugins",
+            )
         },
     }
 
