@@ -61,3 +61,13 @@ def test_every_source_file_carries_the_license_header():
     header = "SPDX-License-Identifier: AGPL-3.0-or-later"
     sources = [*ROOT.glob("app/**/*.py"), *ROOT.glob("static/js/*.js"), *ROOT.glob("static/embed/**/*.js")]
     assert [str(path.relative_to(ROOT)) for path in sources if header not in path.read_text()[:200]] == []
+
+
+def test_one_email_field_and_one_actor_helper():
+    # Copies drift apart (issue 22): forms build e-mail fields with app.core.forms.email_field,
+    # staff views get the acting user from app.auth.decorators.actor.
+    modules = {path: path.read_text() for path in (ROOT / "app").rglob("*.py")}
+    email_fields = [str(p.relative_to(ROOT)) for p, text in modules.items() if "EmailField(" in text]
+    actors = [str(p.relative_to(ROOT)) for p, text in modules.items() if "def actor(" in text]
+    assert email_fields == ["app/core/forms.py"]
+    assert actors == ["app/auth/decorators.py"]

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from app.auth.emails import StaffEmail
 from app.auth.mfa import MfaPolicy
+from app.core.forms import email_field
 from app.models import Role
 from app.retention.services import MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, RetentionAction
 
@@ -43,7 +43,7 @@ class InviteUserForm(FlaskForm):
     """Who to invite and with which role."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), StaffEmail(), Length(max=254)])
+    email = email_field(required=_l("Write their e-mail address."), rule=StaffEmail(), autocomplete="off")
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.RECRUITER.value)
     submit = SubmitField(_l("Send invitation"))
 

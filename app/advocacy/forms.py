@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    EmailField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -17,10 +16,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.applications.forms import CV_ACCEPT, ContactFields, strip_whitespace
+from app.applications.forms import CV_ACCEPT, ContactFields
 from app.auth.emails import StaffEmail
+from app.core.forms import email_field, strip_whitespace
 from app.models import LeaderboardVisibility
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English"), SelectChoice("it", "Italiano")]
@@ -36,15 +36,7 @@ class InviteEmployeeForm(FlaskForm):
     """One employee to invite as an ambassador."""
 
     name = StringField(_l("Name"), filters=[strip_whitespace], validators=[DataRequired(), Length(max=120)])
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(),
-            StaffEmail(),
-            Length(max=254),
-        ],
-    )
+    email = email_field(required=_l("Write their e-mail address."), rule=StaffEmail(), autocomplete="off")
     language = SelectField(_l("Language"), choices=OPTIONAL_LANGUAGE_CHOICES, default="")
     invite = SubmitField(_l("Send invitation"))
 
@@ -76,15 +68,7 @@ class ReferralForm(FlaskForm):
         filters=[strip_whitespace],
         validators=[DataRequired(_l("Write their name.")), Length(max=120)],
     )
-    email = EmailField(
-        _l("Their e-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Write their e-mail address.")),
-            Email(_l("Write an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-    )
+    email = email_field(_l("Their e-mail"), required=_l("Write their e-mail address."), autocomplete="off")
     reason = TextAreaField(
         _l("Why you recommend them"),
         filters=[strip_whitespace],
@@ -121,16 +105,7 @@ class PointsForm(FlaskForm):
 class ReferralConfirmForm(ContactFields):
     """What a referred person gives to become a candidate (the apply form's contact fields)."""
 
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Tell us your e-mail address.")),
-            Email(_l("Write an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
     cv = FileField(_l("CV (optional: PDF, DOCX or ODT, at most 10 MB)"), render_kw={"accept": CV_ACCEPT})
     cover_note = TextAreaField(_l("A note to the team (optional)"), validators=[Optional(), Length(max=5000)])
     privacy = BooleanField(

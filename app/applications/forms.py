@@ -8,19 +8,15 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from app.core.forms import email_field, strip_whitespace
 from app.models.base import ATTRIBUTION_FIELDS  # also the keys static/js/apply.js copies
 
 # Short query parameters that links to the apply page may carry, and the field each fills.
 QUERY_ALIASES = {"ref": "ambassador_code", "s": "share_channel", "embed": "embed_host"}
 CV_ACCEPT = ".pdf,.docx,.odt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,application/vnd.oasis.opendocument.text"
-
-
-def strip_whitespace(value: str | None) -> str | None:
-    """Leading and trailing spaces are never meant (pasted addresses often carry them)."""
-    return value.strip() if isinstance(value, str) else value
 
 
 class HttpUrl:
@@ -76,16 +72,7 @@ class ContactFields(FlaskForm):
 class ApplyForm(ContactFields):
     """What every application asks; build_apply_form adds the job's own questions."""
 
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Tell us your e-mail address.")),
-            Email(_l("Write an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
     cv = FileField(
         _l("CV (PDF, DOCX or ODT, at most 10 MB)"),
         validators=[FileRequired(_l("Attach your CV."))],

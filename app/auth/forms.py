@@ -3,17 +3,18 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.auth.emails import StaffEmail
 from app.auth.passwords import MAX_LENGTH
+from app.core.forms import email_field
 
 
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), StaffEmail(), Length(max=254)])
+    email = email_field(rule=StaffEmail())
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     submit = SubmitField(_l("Sign in"))
 
@@ -21,7 +22,7 @@ class LoginForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     """Where to send a reset link."""
 
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), StaffEmail(), Length(max=254)])
+    email = email_field(rule=StaffEmail())
     submit = SubmitField(_l("Send me a link"))
 
 

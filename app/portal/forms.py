@@ -5,25 +5,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
 
-from app.applications.forms import ContactFields, strip_whitespace
+from app.applications.forms import ContactFields
+from app.core.forms import email_field, strip_whitespace
 
 
 class LinkRequestForm(FlaskForm):
     """The e-mail address a new portal link should go to."""
 
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip_whitespace],
-        validators=[
-            DataRequired(_l("Tell us your e-mail address.")),
-            Email(_l("Write an e-mail address like name@example.com.")),
-            Length(max=254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
 
 
 class ContactForm(ContactFields):
