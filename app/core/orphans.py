@@ -37,12 +37,13 @@ def _notes_engine() -> Engine:
     the same pool would deadlock once every pooled connection belongs to a request waiting for
     another (50 applicants at once did exactly that), so each note opens a connection of its own.
     """
-    engines = current_app.extensions.setdefault("orphan_notes_engine", {})
-    if "engine" not in engines:
+    engine = current_app.extensions.get("orphan_notes_engine")
+    if engine is None:
         url = db.engine.url
         connect_args = {"timeout": 10} if url.get_backend_name() == "sqlite" else {}
-        engines["engine"] = create_engine(url, poolclass=NullPool, connect_args=connect_args)
-    return engines["engine"]
+        engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+        current_app.extensions["orphan_notes_engine"] = engine
+    return engine
 
 
 def note_pending_file(key: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
@@ -14,20 +14,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 
 
-@dataclass(frozen=True)
 class PasswordHashing:
     """The app's Argon2id hasher and a hash to verify against when an account does not exist,
     so that both paths take the same time and login does not reveal which e-mails are registered."""
 
-    hasher: PasswordHasher
-    dummy_hash: str
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+
+    @cached_property
+    def dummy_hash(self) -> str:
+        # Made on the first sign-in, not when the app starts: a hash costs real time by design.
+        return self.hasher.hash(secrets.token_hex(16))
 
 
 def init_app(app: Flask) -> None:
     """Build the hasher from the configuration (argon2-cffi's RFC 9106 low-memory profile by default)."""
     parameters = app.config.get("ARGON2_PARAMETERS") or {}
-    hasher = PasswordHasher(**parameters)
-    app.extensions["password_hashing"] = PasswordHashing(hasher, hasher.hash(secrets.token_hex(16)))
+    app.extensions["password_hashing"] = PasswordHashing(PasswordHasher(**parameters))
 
 
 def _hashing() -> PasswordHashing:
